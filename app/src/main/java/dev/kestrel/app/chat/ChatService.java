@@ -1,0 +1,199 @@
+package dev.kestrel.app.chat;
+
+import dev.kestrel.app.AppException;
+import dev.kestrel.app.AppPaths;
+import dev.kestrel.app.Failure;
+import dev.kestrel.inference.EngineOptions;
+import dev.kestrel.inference.LanguageModel;
+import dev.kestrel.inference.generate.GenerationEvent;
+import dev.kestrel.inference.generate.GenerationRequest;
+import dev.kestrel.inference.generate.GenerationResult;
+import dev.kestrel.inference.prompt.ChatMessage;
+import dev.kestrel.inference.prompt.Role;
+import dev.kestrel.storage.Database;
+import dev.kestrel.storage.Message;
+import dev.kestrel.storage.MessageStatus;
+import dev.kestrel.storage.StorageException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Chatting with one model over the stored history: a message is stored, the reply row is created
+ * at once and grows as the model writes (saved at most every {@value #SAVE_INTERVAL_MS} ms, so a
+ * crash loses at most that much), and ends complete, stopped or failed. Generation runs on one
+ * platform thread owned here; listeners are called on it.
+ */
+public final class ChatService implements AutoCloseable {
+
+    static final long SAVE_INTERVAL_MS = 250;
+    static final int MAX_REPLY_TOKENS = 1024;
+    private static final int TITLE_LENGTH = 60;
+    private static final System.Logger LOG = System.getLogger(ChatService.class.getName());
+
+    private final LanguageModel model;
+    private final Database database;
+    private final Set<Reply> active = ConcurrentHashMap.newKeySet();
+    private final ExecutorService engine = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "kestrel-engine");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    ChatService(LanguageModel model, Database database) {
+        this.model = model;
+        this.database = database;
+    }
+
+    /** Opens the history under {@code paths} and loads the model in {@code modelDir}. */
+    public static ChatService open(AppPaths paths, Path modelDir) {
+        Database database = Database.open(paths.database());
+        try {
+            return new ChatService(LanguageModel.load(modelDir, EngineOptions.DEFAULT), database);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public String modelName() {
+        return model.folder().name();
+    }
+
+    public String device() {
+        return model.device();
+    }
+
+    public List<ConversationSummary> conversations(int limit) {
+        return database.conversations().recent(limit).stream()
+                .map(c -> new ConversationSummary(c.id(), c.title(), c.updatedAt()))
+                .toList();
+    }
+
+    public List<HistoryMessage> messages(long conversationId) {
+        return database.messages().ofConversation(conversationId).stream()
+                .map(m -> new HistoryMessage(m.id(), HistoryMessage.Speaker.valueOf(m.role().name()), m.content(), m.thinking(),
+                        m.status().name().toLowerCase(java.util.Locale.ROOT)))
+                .toList();
+    }
+
+    /**
+     * Stores {@code text} as the user's next message (in a new conversation when none is given) and
+     * starts the reply. Returns once both are stored; the reply is written in the background.
+     */
+    public Reply send(OptionalLong conversationId, String text, Consumer<? super ReplyEvent> listener) {
+        if (text.isBlank()) {
+            throw new AppException("the message is empty");
+        }
+        long conversation = conversationId.isPresent()
+                ? database.conversations().find(conversationId.getAsLong())
+                        .orElseThrow(() -> new AppException("conversation " + conversationId.getAsLong() + " does not exist"))
+                        .id()
+                : database.conversations().create(title(text), model.folder().name()).id();
+        List<Message> earlier = database.messages().ofConversation(conversation);
+        OptionalLong parent = earlier.isEmpty() ? OptionalLong.empty() : OptionalLong.of(earlier.getLast().id());
+        Message question = database.messages().append(conversation, parent, dev.kestrel.storage.Role.USER, text);
+        Message replyRow = database.messages().startReply(conversation, question.id(), model.folder().name());
+        Reply reply = new Reply(conversation, question.id(), replyRow.id());
+
+        List<ChatMessage> prompt = new ArrayList<>();
+        for (Message m : earlier) {
+            if (m.status() == MessageStatus.COMPLETE || m.role() != dev.kestrel.storage.Role.ASSISTANT) {
+                prompt.add(new ChatMessage(Role.valueOf(m.role().name()), m.content()));
+            }
+        }
+        prompt.add(ChatMessage.user(text));
+        active.add(reply);
+        engine.execute(() -> write(reply, prompt, listener));
+        return reply;
+    }
+
+    private void write(Reply reply, List<ChatMessage> conversation, Consumer<? super ReplyEvent> listener) {
+        StringBuilder text = new StringBuilder();
+        long[] lastSave = {System.nanoTime()};
+        try {
+            GenerationRequest request = new GenerationRequest(model.prompt(conversation),
+                    model.defaultSampling(ThreadLocalRandom.current().nextLong()), MAX_REPLY_TOKENS,
+                    GenerationRequest.DEFAULT_PREFILL_CHUNK, reply.cancellation());
+            GenerationResult result = model.generate(request, event -> {
+                if (event instanceof GenerationEvent.Text(String delta)) {
+                    text.append(delta);
+                    listener.accept(new ReplyEvent.Text(delta));
+                    if (System.nanoTime() - lastSave[0] >= SAVE_INTERVAL_MS * 1_000_000) {
+                        save(reply, text);
+                        lastSave[0] = System.nanoTime();
+                    }
+                }
+            });
+            ReplyOutcome outcome = switch (result.finishReason()) {
+                case STOP -> ReplyOutcome.COMPLETE;
+                case LENGTH -> ReplyOutcome.TRUNCATED;
+                case CANCELLED -> ReplyOutcome.STOPPED;
+            };
+            database.messages().finishReply(reply.replyId(), result.text(), result.thinking(),
+                    outcome == ReplyOutcome.STOPPED ? MessageStatus.CANCELLED : MessageStatus.COMPLETE);
+            ReplyStats stats = new ReplyStats(result.usage().promptTokens(), result.usage().completionTokens(),
+                    result.timings().ttftMs(), result.decodeTokensPerSecond(), result.device());
+            end(reply, listener, new ReplyEvent.Finished(outcome, result.text(), stats));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            Failure failure = Failure.of(e);
+            LOG.log(System.Logger.Level.WARNING, "reply " + reply.replyId() + " failed", e);
+            try {
+                database.messages().finishReply(reply.replyId(), text.toString(), "", MessageStatus.FAILED);
+            } catch (StorageException storage) {
+                LOG.log(System.Logger.Level.ERROR, "could not record the failed reply " + reply.replyId(), storage);
+            }
+            end(reply, listener, new ReplyEvent.Failed(failure.message(), text.toString()));
+        }
+    }
+
+    private void save(Reply reply, CharSequence text) {
+        try {
+            database.messages().updateReply(reply.replyId(), text.toString(), "");
+        } catch (StorageException e) {
+            // The reply stays in memory and the next save, or the final one, tries again.
+            LOG.log(System.Logger.Level.WARNING, "could not save reply " + reply.replyId() + " yet: " + e.getMessage());
+        }
+    }
+
+    private void end(Reply reply, Consumer<? super ReplyEvent> listener, ReplyEvent end) {
+        try {
+            listener.accept(end);
+        } finally {
+            active.remove(reply);
+            reply.complete(end);
+        }
+    }
+
+    static String title(String text) {
+        String firstLine = text.strip().lines().findFirst().orElse("").strip();
+        return firstLine.length() <= TITLE_LENGTH ? firstLine : firstLine.substring(0, TITLE_LENGTH - 1).strip() + "…";
+    }
+
+    /** Stops every reply (each ends stopped, its text kept), then frees the model and the database. */
+    @Override
+    public void close() {
+        active.forEach(Reply::stop);
+        engine.shutdown();
+        try {
+            if (!engine.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "a reply did not stop within 30 s; closing anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            model.close();
+        } finally {
+            database.close();
+        }
+    }
+}

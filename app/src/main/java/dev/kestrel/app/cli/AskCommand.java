@@ -1,0 +1,281 @@
+package dev.kestrel.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kestrel.app.AppException;
+import dev.kestrel.app.BundledModels;
+import dev.kestrel.app.Failure;
+import dev.kestrel.inference.EngineOptions;
+import dev.kestrel.inference.LanguageModel;
+import dev.kestrel.inference.generate.Cancellation;
+import dev.kestrel.inference.generate.GenerationEvent;
+import dev.kestrel.inference.generate.GenerationRequest;
+import dev.kestrel.inference.generate.GenerationResult;
+import dev.kestrel.inference.generate.Sampling;
+import dev.kestrel.inference.model.Variant;
+import dev.kestrel.inference.prompt.ChatMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kestrel ask}: one answer streamed to stdout, or many from a JSON Lines batch. */
+@Command(name = "ask", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Answers PROMPT with a model, streaming the answer to stdout as it is written.")
+final class AskCommand implements Callable<Integer> {
+
+    enum Device { auto, cpu, gpu, npu }
+
+    @ParentCommand
+    KestrelCli cli;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Model folder (default: the bundled model).")
+    Path model;
+
+    @Option(names = "--image", paramLabel = "FILE", description = "An image or PDF to ask about; repeatable.")
+    List<Path> images = new ArrayList<>();
+
+    @ArgGroup(exclusive = true)
+    Thinking thinking;
+
+    static final class Thinking {
+        @Option(names = "--think-budget", paramLabel = "N", description = "Think at most N tokens (0: do not think).")
+        Integer budget;
+
+        @Option(names = "--no-think", description = "Answer without thinking.")
+        boolean off;
+    }
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "1024", description = "Generate at most N tokens (default ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--greedy", description = "Always take the most likely token.")
+    boolean greedy;
+
+    @Option(names = "--temperature", paramLabel = "T")
+    Double temperature;
+
+    @Option(names = "--top-p", paramLabel = "P")
+    Double topP;
+
+    @Option(names = "--top-k", paramLabel = "K")
+    Integer topK;
+
+    @Option(names = "--seed", paramLabel = "S")
+    Long seed;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
+            description = "auto, cpu, gpu or npu (default ${DEFAULT-VALUE}).")
+    Device device;
+
+    @Option(names = "--variant", paramLabel = "NAME", description = "Weights to load: q4, fp32, fp16, int8, q4f16, ... (default: best for the device).")
+    String variant;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: one per core).")
+    int threads;
+
+    @Option(names = "--prefill-chunk", paramLabel = "N", defaultValue = "128", description = "Prompt tokens per prefill step (default ${DEFAULT-VALUE}).")
+    int prefillChunk;
+
+    @Option(names = "--json", description = "Print one JSON object with the answer, tokens, usage and timings instead of the text.")
+    boolean json;
+
+    @Option(names = "--batch", paramLabel = "FILE", description = "Answer every request of a JSON Lines file, one JSON result a line.")
+    Path batch;
+
+    @Parameters(arity = "0..1", paramLabel = "PROMPT", description = "The question.")
+    String prompt;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        cli.paths();
+        PrintWriter out = spec.commandLine().getOut();
+        if (device == Device.gpu || device == Device.npu) {
+            spec.commandLine().getErr().println("kestrel: no " + device + " execution provider is available in this build;"
+                    + " running on the CPU");
+        }
+        Path modelDir = model != null ? model : BundledModels.defaultModel();
+        EngineOptions options = new EngineOptions(variant == null ? Optional.empty() : Optional.of(parseVariant(variant)), threads);
+        if (batch != null && !Files.isRegularFile(batch)) {
+            throw new AppException("batch file '" + batch + "' does not exist");
+        }
+        try (LanguageModel loaded = LanguageModel.load(modelDir, options)) {
+            Sampling sampling = sampling(loaded);
+            if (batch != null) {
+                return answerBatch(loaded, sampling, out);
+            }
+            checkImages(loaded, images);
+            GenerationResult result = answer(loaded, prompt, sampling, out, !json);
+            if (json) {
+                out.println(JsonLines.write(resultJson(result, loaded.loadMs())));
+            } else {
+                out.println();
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    private void validate() {
+        if (greedy && (temperature != null || topP != null || topK != null)) {
+            throw parameterError("--greedy excludes --temperature, --top-p and --top-k");
+        }
+        if (prompt == null && batch == null) {
+            throw parameterError("ask needs a PROMPT, or --batch FILE");
+        }
+        if (prompt != null && batch != null) {
+            throw parameterError("give either a PROMPT or --batch FILE, not both");
+        }
+        if (maxTokens < 1) {
+            throw parameterError("--max-tokens must be at least 1");
+        }
+        if (thinking != null && thinking.budget != null && thinking.budget < 0) {
+            throw parameterError("--think-budget must be 0 or more");
+        }
+        if (prefillChunk < 1) {
+            throw parameterError("--prefill-chunk must be at least 1");
+        }
+        if (threads < 0) {
+            throw parameterError("--threads must be 0 (automatic) or more");
+        }
+    }
+
+    private CommandLine.ParameterException parameterError(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    private static Variant parseVariant(String label) {
+        return Variant.fromLabel(label).orElseThrow(() -> new AppException("unknown --variant '" + label + "'; use one of "
+                + String.join(", ", java.util.Arrays.stream(Variant.values()).map(Variant::label).toList())));
+    }
+
+    /** --greedy; else the model's own settings, with any of --temperature, --top-p, --top-k put over them. */
+    private Sampling sampling(LanguageModel loaded) {
+        if (greedy) {
+            return Sampling.GREEDY;
+        }
+        long seedValue = seed != null ? seed : ThreadLocalRandom.current().nextLong();
+        Sampling defaults = loaded.defaultSampling(seedValue);
+        if (temperature == null && topP == null && topK == null) {
+            return defaults;
+        }
+        double t = temperature != null ? temperature : defaults.greedy() ? 1.0 : defaults.temperature();
+        try {
+            return new Sampling(t, topK != null ? topK : defaults.topK(), topP != null ? topP : defaults.topP(), seedValue);
+        } catch (IllegalArgumentException e) {
+            throw new AppException(e.getMessage());
+        }
+    }
+
+    private static void checkImages(LanguageModel loaded, List<Path> files) {
+        if (!files.isEmpty()) {
+            throw new AppException("model '" + loaded.folder().name() + "' reads text only and cannot take images ("
+                    + files.getFirst() + ")");
+        }
+    }
+
+    /** Generates one answer; stops cleanly (finish reason "cancelled") on Ctrl+C. */
+    private GenerationResult answer(LanguageModel loaded, String question, Sampling sampling, PrintWriter out, boolean stream) {
+        Cancellation cancellation = new Cancellation();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onInterrupt = new Thread(() -> {
+            cancellation.cancel();
+            try {
+                finished.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kestrel-ask-interrupt");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            int[] ids = loaded.prompt(List.of(ChatMessage.user(question)));
+            GenerationRequest request = new GenerationRequest(ids, sampling, maxTokens, prefillChunk, cancellation);
+            return loaded.generate(request, event -> {
+                if (stream && event instanceof GenerationEvent.Text(String delta)) {
+                    out.print(delta);
+                    out.flush();
+                }
+            });
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running: the JVM is on its way out after this answer.
+            }
+        }
+    }
+
+    private int answerBatch(LanguageModel loaded, Sampling sampling, PrintWriter out) throws IOException {
+        Path folder = batch.toAbsolutePath().getParent();
+        try (InputStream in = Files.newInputStream(batch)) {
+            JsonLines.read(in, batch.toString(), (request, line) -> {
+                out.println(JsonLines.write(answerOne(loaded, sampling, request, line, folder)));
+                out.flush();
+            });
+        }
+        return 0;
+    }
+
+    private JsonNode answerOne(LanguageModel loaded, Sampling sampling, JsonNode request, int line, Path folder) {
+        try {
+            if (!request.isObject() || !request.path("prompt").isTextual()) {
+                throw new AppException("line " + line + " has no \"prompt\" string");
+            }
+            List<Path> requestImages = new ArrayList<>();
+            request.path("images").forEach(image -> requestImages.add(folder.resolve(image.asText())));
+            checkImages(loaded, requestImages);
+            GenerationResult result = answer(loaded, request.get("prompt").asText(), sampling, spec.commandLine().getOut(), false);
+            return resultJson(result, loaded.loadMs());
+        } catch (RuntimeException e) {
+            ObjectNode error = JsonLines.MAPPER.createObjectNode();
+            error.put("error", Failure.of(e).message());
+            return error;
+        }
+    }
+
+    /** The result object of ../shared/specs/cli.md, in its field order. */
+    static ObjectNode resultJson(GenerationResult result, double loadMs) {
+        ObjectNode json = JsonLines.MAPPER.createObjectNode();
+        json.put("text", result.text());
+        json.put("thinking", result.thinking());
+        result.tokens().forEach(json.putArray("tokens")::add);
+        json.put("finish_reason", result.finishReason().label());
+        ObjectNode usage = json.putObject("usage");
+        usage.put("prompt_tokens", result.usage().promptTokens());
+        usage.put("image_tokens", result.usage().imageTokens());
+        usage.put("thinking_tokens", result.usage().thinkingTokens());
+        usage.put("completion_tokens", result.usage().completionTokens());
+        ObjectNode timings = json.putObject("timings_ms");
+        timings.put("load", round(loadMs));
+        timings.put("image_encode", round(result.timings().imageEncodeMs()));
+        timings.put("prefill", round(result.timings().prefillMs()));
+        timings.put("ttft", round(result.timings().ttftMs()));
+        timings.put("decode", round(result.timings().decodeMs()));
+        json.put("decode_tokens_per_s", round(result.decodeTokensPerSecond()));
+        json.put("device", result.device());
+        return json;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.kestrel.app.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kestrel.app.AppException;
+import dev.kestrel.app.AppPaths;
+import dev.kestrel.app.BundledModels;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The chat use case on a real SQLite file and the real engine. */
+class ChatServiceTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aMessageAndItsStreamedReplyAreStoredAndSurviveReopening() throws Exception {
+        AppPaths paths = new AppPaths(home);
+        List<ReplyEvent> events = new CopyOnWriteArrayList<>();
+        long conversation;
+        try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
+            Reply reply = chat.send(OptionalLong.empty(), "hello", events::add);
+            ReplyEvent end = reply.done().get(30, TimeUnit.SECONDS);
+            conversation = reply.conversationId();
+
+            assertThat(end).isInstanceOf(ReplyEvent.Finished.class);
+            ReplyEvent.Finished finished = (ReplyEvent.Finished) end;
+            assertThat(finished.outcome()).isEqualTo(ReplyOutcome.COMPLETE);
+            assertThat(finished.stats().device()).isEqualTo("CPUExecutionProvider");
+            String streamed = events.stream().filter(ReplyEvent.Text.class::isInstance)
+                    .map(e -> ((ReplyEvent.Text) e).delta()).reduce("", String::concat);
+            assertThat(streamed).isEqualTo(finished.text()).isNotBlank();
+            assertThat(events.getLast()).isEqualTo(end);
+        }
+        try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
+            assertThat(chat.conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
+            assertThat(chat.messages(conversation))
+                    .extracting(HistoryMessage::speaker, HistoryMessage::status)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(HistoryMessage.Speaker.USER, "complete"),
+                            org.assertj.core.groups.Tuple.tuple(HistoryMessage.Speaker.ASSISTANT, "complete"));
+            assertThat(chat.messages(conversation).getLast().text()).isNotBlank();
+        }
+    }
+
+    @Test
+    void aConversationContinuesAndAStoppedReplyIsKeptAsCancelled() throws Exception {
+        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+            Reply first = chat.send(OptionalLong.empty(), "hello", e -> {});
+            first.done().get(30, TimeUnit.SECONDS);
+            Reply[] second = new Reply[1];
+            second[0] = chat.send(OptionalLong.of(first.conversationId()), "Kestrel", event -> {
+                if (event instanceof ReplyEvent.Text && second[0] != null) {
+                    second[0].stop();
+                }
+            });
+            ReplyEvent end = second[0].done().get(30, TimeUnit.SECONDS);
+
+            assertThat(end).isInstanceOfSatisfying(ReplyEvent.Finished.class,
+                    f -> assertThat(f.outcome()).isEqualTo(ReplyOutcome.STOPPED));
+            assertThat(chat.messages(first.conversationId())).extracting(HistoryMessage::status)
+                    .containsExactly("complete", "complete", "complete", "cancelled");
+        }
+    }
+
+    @Test
+    void anEmptyMessageOrAnUnknownConversationIsRefused() {
+        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+            assertThatThrownBy(() -> chat.send(OptionalLong.empty(), "  \n", e -> {})).isInstanceOf(AppException.class)
+                    .hasMessage("the message is empty");
+            assertThatThrownBy(() -> chat.send(OptionalLong.of(99), "hi", e -> {})).hasMessage("conversation 99 does not exist");
+        }
+    }
+
+    @Test
+    void aReplyThatFailsKeepsItsPlaceAsFailed() throws Exception {
+        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+            Reply reply = chat.send(OptionalLong.empty(), "hello ".repeat(600), e -> {});
+            ReplyEvent end = reply.done().get(30, TimeUnit.SECONDS);
+            assertThat(end).isInstanceOfSatisfying(ReplyEvent.Failed.class,
+                    f -> assertThat(f.message()).startsWith("the prompt is 1200 tokens long"));
+            assertThat(chat.messages(reply.conversationId())).extracting(HistoryMessage::status)
+                    .containsExactly("complete", "failed");
+        }
+    }
+
+    @Test
+    void titlesAreTheFirstLineShortened() {
+        assertThat(ChatService.title("  What is this?\nmore")).isEqualTo("What is this?");
+        assertThat(ChatService.title("x".repeat(100))).hasSize(60).endsWith("…");
+    }
+}

@@ -1,0 +1,29 @@
+package dev.kestrel.inference;
+
+import dev.kestrel.inference.model.Variant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How to load a model.
+ *
+ * @param variant weights to load; empty picks the first present in {@link #CPU_PREFERENCE}
+ * @param threads intra-op threads, 0 for ONNX Runtime's choice
+ */
+public record EngineOptions(Optional<Variant> variant, int threads) {
+
+    /**
+     * On the CPU, 4-bit weights first (BlueLM-V-3B runs INT4 language weights), then full precision,
+     * then 8-bit, and half precision last because CPUs compute it slowly.
+     */
+    public static final List<Variant> CPU_PREFERENCE = List.of(
+            Variant.Q4, Variant.FP32, Variant.QUANTIZED, Variant.INT8, Variant.UINT8, Variant.BNB4, Variant.FP16, Variant.Q4F16);
+
+    public static final EngineOptions DEFAULT = new EngineOptions(Optional.empty(), 0);
+
+    public EngineOptions {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be 0 (automatic) or more, not " + threads);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.kestrel.inference.generate;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.kestrel.inference.InferenceException;
+import dev.kestrel.inference.ModelFolderException;
+import dev.kestrel.inference.model.ModelConfig;
+import dev.kestrel.inference.runtime.OrtRuntime;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A text decoder graph in the onnx-community layout, bound by name: {@code input_ids},
+ * {@code attention_mask}, {@code position_ids} (when the graph has it) and
+ * {@code past_key_values.N.key/value} in; {@code logits} and {@code present.N.key/value} out.
+ * Names and dtypes come from the graph and are checked against config.json's dimensions.
+ */
+final class DecoderGraph implements AutoCloseable {
+
+    static final String INPUT_IDS = "input_ids";
+    static final String ATTENTION_MASK = "attention_mask";
+    static final String POSITION_IDS = "position_ids";
+    static final String LOGITS = "logits";
+
+    private final OrtSession session;
+    private final OrtEnvironment env = OrtRuntime.environment();
+    private final boolean hasPositionIds;
+    private final List<String> pastNames;
+    private final List<String> presentNames;
+    private final Set<String> presentSet;
+    private final OnnxJavaType kvType;
+    private final OnnxJavaType logitsType;
+    private final long[] emptyKvShape;
+    private final int vocab;
+
+    private DecoderGraph(OrtSession session, boolean hasPositionIds, List<String> pastNames, List<String> presentNames,
+            OnnxJavaType kvType, OnnxJavaType logitsType, long[] emptyKvShape, int vocab) {
+        this.session = session;
+        this.hasPositionIds = hasPositionIds;
+        this.pastNames = pastNames;
+        this.presentNames = presentNames;
+        this.presentSet = new LinkedHashSet<>(presentNames);
+        this.kvType = kvType;
+        this.logitsType = logitsType;
+        this.emptyKvShape = emptyKvShape;
+        this.vocab = vocab;
+    }
+
+    /** Binds an open session; closes it and explains when the graph does not fit the config. */
+    static DecoderGraph bind(OrtSession session, ModelConfig config, Path file) {
+        try {
+            return bindOrThrow(session, config, file);
+        } catch (RuntimeException | OrtException e) {
+            closeQuietly(session, e);
+            if (e instanceof InferenceException inference) {
+                throw inference;
+            }
+            throw new ModelFolderException("cannot read the inputs and outputs of '" + file + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static DecoderGraph bindOrThrow(OrtSession session, ModelConfig config, Path file) throws OrtException {
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        List<String> missing = new ArrayList<>();
+        for (String name : List.of(INPUT_IDS, ATTENTION_MASK)) {
+            if (!inputs.containsKey(name)) {
+                missing.add("input " + name);
+            }
+        }
+        if (!outputs.containsKey(LOGITS)) {
+            missing.add("output " + LOGITS);
+        }
+        List<String> past = new ArrayList<>();
+        List<String> present = new ArrayList<>();
+        for (int layer = 0; layer < config.layers(); layer++) {
+            for (String kind : List.of("key", "value")) {
+                String in = "past_key_values." + layer + "." + kind;
+                String out = "present." + layer + "." + kind;
+                if (!inputs.containsKey(in)) {
+                    missing.add("input " + in);
+                }
+                if (!outputs.containsKey(out)) {
+                    missing.add("output " + out);
+                }
+                past.add(in);
+                present.add(out);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ModelFolderException("model file '" + file + "' does not match config.json ("
+                    + config.layers() + " layers): it lacks " + String.join(", ", missing));
+        }
+        TensorInfo kvInfo = (TensorInfo) inputs.get(past.getFirst()).getInfo();
+        long[] graphShape = kvInfo.getShape(); // [batch, kv_heads, past_sequence, head_dim]; -1 where dynamic
+        if (graphShape.length != 4 || mismatch(graphShape[1], config.keyValueHeads()) || mismatch(graphShape[3], config.headDim())) {
+            throw new ModelFolderException("model file '" + file + "' expects past key/values of shape "
+                    + java.util.Arrays.toString(graphShape) + " but config.json gives " + config.keyValueHeads()
+                    + " key/value heads of size " + config.headDim());
+        }
+        TensorInfo logitsInfo = (TensorInfo) outputs.get(LOGITS).getInfo();
+        long[] logitsShape = logitsInfo.getShape(); // [batch, sequence, vocab]
+        int vocab = logitsShape.length == 3 && logitsShape[2] > 0 ? (int) logitsShape[2] : config.vocabSize();
+        return new DecoderGraph(session, inputs.containsKey(POSITION_IDS), List.copyOf(past), List.copyOf(present),
+                kvInfo.type, logitsInfo.type, new long[] {1, config.keyValueHeads(), 0, config.headDim()}, vocab);
+    }
+
+    private static void closeQuietly(OrtSession session, Exception failure) {
+        try {
+            session.close();
+        } catch (OrtException closing) {
+            failure.addSuppressed(closing);
+        }
+    }
+
+    private static boolean mismatch(long graphDim, int configDim) {
+        return graphDim > 0 && graphDim != configDim;
+    }
+
+    int vocabSize() {
+        return vocab;
+    }
+
+    KvCache newCache() {
+        List<OnnxTensor> empty = new ArrayList<>();
+        try {
+            for (int i = 0; i < pastNames.size(); i++) {
+                empty.add(OnnxTensor.createTensor(env, ByteBuffer.allocateDirect(0), emptyKvShape, kvType));
+            }
+        } catch (OrtException e) {
+            empty.forEach(OnnxTensor::close);
+            throw new InferenceException("cannot create the key/value cache: " + OrtRuntime.reason(e), e);
+        }
+        return new KvCache(pastNames, presentNames, empty);
+    }
+
+    /**
+     * Runs {@code ids[from, to)} after what the cache holds and returns the logits of the last
+     * position. The cache advances by {@code to - from} tokens.
+     */
+    float[] forward(int[] ids, int from, int to, KvCache cache, Buffers buffers) {
+        int count = to - from;
+        int past = cache.length();
+        Map<String, OnnxTensorLike> feed = new HashMap<>(cache.tensors());
+        List<OnnxTensor> owned = new ArrayList<>(4);
+        OrtSession.Result result = null;
+        try {
+            LongBuffer idBuffer = buffers.longs(0, count);
+            for (int i = from; i < to; i++) {
+                idBuffer.put(ids[i]);
+            }
+            owned.add(put(feed, INPUT_IDS, OnnxTensor.createTensor(env, idBuffer.flip(), new long[] {1, count})));
+            owned.add(put(feed, ATTENTION_MASK, OnnxTensor.createTensor(env, buffers.ones(past + count), new long[] {1, past + count})));
+            if (hasPositionIds) {
+                LongBuffer positions = buffers.longs(1, count);
+                for (int i = 0; i < count; i++) {
+                    positions.put(past + i);
+                }
+                owned.add(put(feed, POSITION_IDS, OnnxTensor.createTensor(env, positions.flip(), new long[] {1, count})));
+            }
+            OnnxTensor logits = buffers.logits(env, count, vocab, logitsType); // [1, count, vocab], written in place
+            owned.add(logits);
+            result = session.run(feed, presentSet, Map.of(LOGITS, logits));
+            cache.advance(result, count);
+            result = null;
+            return buffers.lastRow(count, vocab, logitsType);
+        } catch (OrtException e) {
+            throw new InferenceException("the decoder failed at position " + past + ": " + OrtRuntime.reason(e), e);
+        } finally {
+            if (result != null) {
+                result.close();
+            }
+            owned.forEach(OnnxTensor::close);
+        }
+    }
+
+    private static OnnxTensor put(Map<String, OnnxTensorLike> feed, String name, OnnxTensor tensor) {
+        feed.put(name, tensor);
+        return tensor;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new InferenceException("cannot close the decoder session: " + OrtRuntime.reason(e), e);
+        }
+    }
+
+    /**
+     * Direct buffers reused across the steps of one generation, so a step allocates no Java arrays
+     * beyond the last row of logits.
+     */
+    static final class Buffers {
+        private final LongBuffer[] longs = new LongBuffer[2];
+        private LongBuffer ones;
+        private ByteBuffer logits;
+
+        LongBuffer longs(int slot, int count) {
+            if (longs[slot] == null || longs[slot].capacity() < count) {
+                longs[slot] = directLongs(Math.max(count, 128));
+            }
+            return longs[slot].clear().limit(count);
+        }
+
+        LongBuffer ones(int count) {
+            if (ones == null || ones.capacity() < count) {
+                ones = directLongs(Math.max(count, 2 * (ones == null ? 1024 : ones.capacity())));
+                while (ones.hasRemaining()) {
+                    ones.put(1L);
+                }
+            }
+            return ones.clear().limit(count).slice();
+        }
+
+        OnnxTensor logits(OrtEnvironment env, int count, int vocab, OnnxJavaType type) throws OrtException {
+            int bytes = count * vocab * type.size;
+            if (logits == null || logits.capacity() < bytes) {
+                logits = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+            }
+            ByteBuffer view = logits.clear().limit(bytes).slice().order(ByteOrder.nativeOrder());
+            return OnnxTensor.createTensor(env, view, new long[] {1, count, vocab}, type);
+        }
+
+        float[] lastRow(int count, int vocab, OnnxJavaType type) {
+            float[] row = new float[vocab];
+            int offset = (count - 1) * vocab;
+            switch (type) {
+                case FLOAT -> logits.asFloatBuffer().get(offset, row);
+                case FLOAT16 -> {
+                    var halves = logits.asShortBuffer();
+                    for (int i = 0; i < vocab; i++) {
+                        row[i] = Float.float16ToFloat(halves.get(offset + i));
+                    }
+                }
+                default -> throw new InferenceException("logits of type " + type + " are not supported");
+            }
+            return row;
+        }
+
+        private static LongBuffer directLongs(int count) {
+            return ByteBuffer.allocateDirect(count * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.kestrel.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The .deb the build made, unpacked (as dpkg would install it, without touching the system): its
+ * launcher runs the command line with the bundled runtime and model, and opens the window.
+ */
+@EnabledOnOs(OS.LINUX)
+class DebPackageIT {
+
+    @TempDir
+    static Path root;
+
+    static Path launcher;
+
+    @BeforeAll
+    static void unpack() throws Exception {
+        Path installers = Path.of(System.getProperty("kestrel.installers"));
+        Path deb;
+        try (Stream<Path> files = Files.list(installers)) {
+            deb = files.filter(f -> f.getFileName().toString().endsWith(".deb")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no .deb in " + installers));
+        }
+        Run unpacked = Run.of(Map.of(), Duration.ofMinutes(2), "dpkg-deb", "-x", deb.toString(), root.toString());
+        assertThat(unpacked.status()).as(unpacked.err()).isZero();
+        launcher = root.resolve("opt/kestrel/bin/kestrel");
+    }
+
+    @Test
+    void thePackageHoldsALauncherARuntimeAndTheBundledModel() {
+        assertThat(launcher).isExecutable();
+        assertThat(root.resolve("opt/kestrel/lib/runtime/bin/java")).isExecutable();
+        assertThat(root.resolve("opt/kestrel/lib/app/models/fixtures/tiny-decoder/onnx/model.onnx")).isRegularFile();
+        assertThat(root.resolve("opt/kestrel/lib/kestrel-kestrel.desktop")).content().contains("Name=kestrel");
+    }
+
+    @Test
+    void theLauncherAnswersOnTheCommandLineWithTheBundledModel(@TempDir Path home) throws Exception {
+        Run run = Run.of(Map.of("KESTREL_HOME", home.toString()), Duration.ofMinutes(2),
+                launcher.toString(), "ask", "--greedy", "--max-tokens", "8", "--json", "hello");
+
+        assertThat(run.err()).isEmpty();
+        assertThat(run.status()).isZero();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode reference = json.readTree(Path.of(System.getProperty("kestrel.root"),
+                "models/fixtures/tiny-decoder/reference.json").toFile());
+        assertThat(json.readTree(run.out()).get("tokens")).isEqualTo(reference.get("greedy_tokens"));
+        assertThat(home.resolve("logs")).isDirectory();
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo(@TempDir Path home) throws Exception {
+        Run run = Run.of(Map.of("KESTREL_HOME", home.toString()), Duration.ofMinutes(1),
+                launcher.toString(), "ask", "--model", home.resolve("missing").toString(), "hi");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("kestrel: model folder '" + home.resolve("missing") + "' does not exist\n");
+    }
+
+    @Test
+    void withoutArgumentsTheLauncherOpensTheKestrelWindow(@TempDir Path home) throws Exception {
+        String display = System.getenv("DISPLAY");
+        assertThat(display).as("a display (.ci/run provides Xvfb)").isNotBlank();
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("window.log").toFile());
+        builder.environment().put("KESTREL_HOME", home.toString());
+        Process app = builder.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            boolean shown = false;
+            while (!shown && System.nanoTime() < deadline && app.isAlive()) {
+                Run windows = Run.of(Map.of(), Duration.ofSeconds(10), "xwininfo", "-root", "-tree");
+                shown = windows.out().lines().anyMatch(line -> line.contains("\"Kestrel\": (") && line.contains("DesktopApp"));
+                Thread.sleep(250);
+            }
+            assertThat(shown).as("a window titled Kestrel; the app wrote: %s", Files.readString(home.resolve("window.log"))).isTrue();
+            assertThat(Files.readString(home.resolve("window.log"))).as("nothing on the console").isEmpty();
+        } finally {
+            app.destroy();
+            if (!app.waitFor(10, TimeUnit.SECONDS)) {
+                app.destroyForcibly();
+            }
+        }
+    }
+
+    record Run(int status, String out, String err) {
+        static Run of(Map<String, String> env, Duration timeout, String... command) throws IOException, InterruptedException {
+            Path out = Files.createTempFile("run", ".out");
+            Path err = Files.createTempFile("run", ".err");
+            ProcessBuilder builder = new ProcessBuilder(List.of(command)).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout);
+            }
+            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        }
+    }
+}

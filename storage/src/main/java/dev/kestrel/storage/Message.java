@@ -1,0 +1,9 @@
+package dev.kestrel.storage;
+
+import java.time.Instant;
+import java.util.OptionalLong;
+
+/** A stored message. {@code parentId} is the message it answers or follows, absent for the first. */
+public record Message(
+        long id, long conversationId, OptionalLong parentId, Role role, String content, String thinking,
+        MessageStatus status, String model, Instant createdAt, Instant updatedAt) {}

@@ -1,0 +1,192 @@
+package dev.kestrel.storage;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Messages of conversations. A reply is written as it streams: {@link #startReply} creates its row,
+ * {@link #updateReply} grows it, {@link #finishReply} gives its final text and status.
+ */
+public final class MessageRepository {
+
+    private static final String COLUMNS =
+            "id, conversation_id, parent_id, role, content, thinking, status, model, created_at, updated_at";
+
+    private final Database db;
+
+    MessageRepository(Database db) {
+        this.db = db;
+    }
+
+    /** A complete message (the user's, or a system prompt) at the end of a conversation. */
+    public Message append(long conversationId, OptionalLong parentId, Role role, String content) {
+        return insert(conversationId, parentId, role, content, MessageStatus.COMPLETE, "");
+    }
+
+    /** An empty assistant reply, status streaming, owned by this process until finished. */
+    public Message startReply(long conversationId, long parentId, String model) {
+        return insert(conversationId, OptionalLong.of(parentId), Role.ASSISTANT, "", MessageStatus.STREAMING, model);
+    }
+
+    public void updateReply(long id, String content, String thinking) {
+        update(id, content, thinking, MessageStatus.STREAMING);
+    }
+
+    public void finishReply(long id, String content, String thinking, MessageStatus status) {
+        if (status == MessageStatus.STREAMING) {
+            throw new IllegalArgumentException("a finished reply cannot still be streaming");
+        }
+        update(id, content, thinking, status);
+    }
+
+    public Optional<Message> find(long id) {
+        return db.read(() -> {
+            try (PreparedStatement query = db.connection().prepareStatement("SELECT " + COLUMNS + " FROM messages WHERE id = ?")) {
+                query.setLong(1, id);
+                ResultSet rows = query.executeQuery();
+                return rows.next() ? Optional.of(map(rows)) : Optional.empty();
+            }
+        });
+    }
+
+    /** A conversation's messages in the order they were written. */
+    public List<Message> ofConversation(long conversationId) {
+        return db.read(() -> {
+            try (PreparedStatement query = db.connection().prepareStatement(
+                    "SELECT " + COLUMNS + " FROM messages WHERE conversation_id = ? ORDER BY id")) {
+                query.setLong(1, conversationId);
+                ResultSet rows = query.executeQuery();
+                List<Message> result = new ArrayList<>();
+                while (rows.next()) {
+                    result.add(map(rows));
+                }
+                return result;
+            }
+        });
+    }
+
+    /**
+     * Replies left streaming by a process that is gone (crashed, killed) become interrupted, their
+     * text kept. Replies a live process is still writing are left alone.
+     */
+    int interruptAbandonedReplies() {
+        return db.transaction(() -> {
+            List<Long> abandoned = new ArrayList<>();
+            try (PreparedStatement query = db.connection().prepareStatement(
+                    "SELECT id, writer FROM messages WHERE status = 'streaming'")) {
+                ResultSet rows = query.executeQuery();
+                while (rows.next()) {
+                    if (!Writer.isAlive(rows.getString("writer"))) {
+                        abandoned.add(rows.getLong("id"));
+                    }
+                }
+            }
+            try (PreparedStatement update = db.connection().prepareStatement(
+                    "UPDATE messages SET status = 'interrupted' WHERE id = ?")) {
+                for (long id : abandoned) {
+                    update.setLong(1, id);
+                    update.executeUpdate();
+                }
+            }
+            return abandoned.size();
+        });
+    }
+
+    private Message insert(long conversationId, OptionalLong parentId, Role role, String content, MessageStatus status,
+            String model) {
+        long now = db.clock().millis();
+        long id = db.transaction(() -> {
+            try (PreparedStatement insert = db.connection().prepareStatement(
+                    "INSERT INTO messages (conversation_id, parent_id, role, content, status, model, writer, created_at, updated_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setLong(1, conversationId);
+                if (parentId.isPresent()) {
+                    insert.setLong(2, parentId.getAsLong());
+                } else {
+                    insert.setNull(2, java.sql.Types.INTEGER);
+                }
+                insert.setString(3, role.sql());
+                insert.setString(4, content);
+                insert.setString(5, status.sql());
+                insert.setString(6, model);
+                insert.setString(7, status == MessageStatus.STREAMING ? Writer.current() : "");
+                insert.setLong(8, now);
+                insert.setLong(9, now);
+                insert.executeUpdate();
+                long messageId = ConversationRepository.lastId(insert);
+                touch(conversationId, now);
+                return messageId;
+            }
+        });
+        return new Message(id, conversationId, parentId, role, content, "", status, model,
+                Instant.ofEpochMilli(now), Instant.ofEpochMilli(now));
+    }
+
+    private void update(long id, String content, String thinking, MessageStatus status) {
+        long now = db.clock().millis();
+        int changed = db.transaction(() -> {
+            try (PreparedStatement update = db.connection().prepareStatement(
+                    "UPDATE messages SET content = ?, thinking = ?, status = ?, updated_at = ? WHERE id = ?")) {
+                update.setString(1, content);
+                update.setString(2, thinking);
+                update.setString(3, status.sql());
+                update.setLong(4, now);
+                update.setLong(5, id);
+                return update.executeUpdate();
+            }
+        });
+        if (changed != 1) {
+            throw new StorageException("message " + id + " is not in the history database " + db.file());
+        }
+    }
+
+    private void touch(long conversationId, long now) throws SQLException {
+        try (PreparedStatement update = db.connection().prepareStatement("UPDATE conversations SET updated_at = ? WHERE id = ?")) {
+            update.setLong(1, now);
+            update.setLong(2, conversationId);
+            update.executeUpdate();
+        }
+    }
+
+    private static Message map(ResultSet row) throws SQLException {
+        long parent = row.getLong("parent_id");
+        OptionalLong parentId = row.wasNull() ? OptionalLong.empty() : OptionalLong.of(parent);
+        return new Message(row.getLong("id"), row.getLong("conversation_id"), parentId, Role.fromSql(row.getString("role")),
+                row.getString("content"), row.getString("thinking"), MessageStatus.fromSql(row.getString("status")),
+                row.getString("model"), Instant.ofEpochMilli(row.getLong("created_at")),
+                Instant.ofEpochMilli(row.getLong("updated_at")));
+    }
+
+    /** Identifies the writing process as "pid@start-millis", so a reused pid is not mistaken for it. */
+    static final class Writer {
+        private Writer() {}
+
+        static String current() {
+            return describe(ProcessHandle.current());
+        }
+
+        static boolean isAlive(String writer) {
+            int at = writer.indexOf('@');
+            if (at <= 0) {
+                return false;
+            }
+            try {
+                long pid = Long.parseLong(writer.substring(0, at));
+                return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(Writer::describe).filter(writer::equals).isPresent();
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+
+        private static String describe(ProcessHandle process) {
+            long start = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+            return process.pid() + "@" + start;
+        }
+    }
+}

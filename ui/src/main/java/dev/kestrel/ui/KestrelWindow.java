@@ -1,0 +1,85 @@
+package dev.kestrel.ui;
+
+import dev.kestrel.app.Failure;
+import dev.kestrel.app.AppPaths;
+import dev.kestrel.app.chat.ChatService;
+import dev.kestrel.ui.chat.ChatView;
+import dev.kestrel.ui.chat.ChatViewModel;
+import dev.kestrel.ui.sidebar.SidebarView;
+import dev.kestrel.ui.sidebar.SidebarViewModel;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.SplitPane;
+import javafx.stage.Stage;
+
+/**
+ * The main window: sidebar and chat. It shows at once and loads the model in the background; the
+ * composer opens when the model is ready, or the window says why it cannot.
+ */
+public final class KestrelWindow implements AutoCloseable {
+
+    public static final String TITLE = "Kestrel";
+
+    private final ExecutorService background = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "kestrel-ui-background");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ChatViewModel chat = new ChatViewModel(Platform::runLater, background);
+    private final SidebarViewModel sidebar = new SidebarViewModel(Platform::runLater, background);
+    private final CompletableFuture<ChatService> service;
+    private final ChatView chatView = new ChatView(chat);
+
+    private KestrelWindow(Stage stage, Supplier<Path> model, AppPaths paths) {
+        SidebarView sidebarView = new SidebarView(sidebar, chat::newConversation, chat::open);
+        SplitPane split = new SplitPane(sidebarView, chatView);
+        split.setDividerPositions(0.24);
+        SplitPane.setResizableWithParent(sidebarView, false);
+        Scene scene = new Scene(split, 960, 680);
+        scene.getStylesheets().add(Objects.requireNonNull(KestrelWindow.class.getResource("theme/kestrel.css")).toExternalForm());
+        stage.setTitle(TITLE);
+        stage.setScene(scene);
+        stage.setMinWidth(520);
+        stage.setMinHeight(360);
+        chat.historyChangesProperty().addListener((obs, old, now) -> sidebar.refresh());
+
+        service = CompletableFuture.supplyAsync(() -> ChatService.open(paths, model.get()), background);
+        service.whenComplete((ready, error) -> Platform.runLater(() -> {
+            if (error != null) {
+                chat.failed(Failure.of(error instanceof java.util.concurrent.CompletionException c ? c.getCause() : error).message());
+            } else {
+                chat.attach(ready);
+                sidebar.attach(ready);
+                chat.openLatest();
+            }
+        }));
+        stage.show();
+        chatView.focusComposer();
+    }
+
+    /** Builds and shows the window on {@code stage}; call on the JavaFX thread. */
+    public static KestrelWindow show(Stage stage, AppPaths paths, Supplier<Path> model) {
+        return new KestrelWindow(stage, model, paths);
+    }
+
+    public ChatViewModel chat() {
+        return chat;
+    }
+
+    public SidebarViewModel sidebar() {
+        return sidebar;
+    }
+
+    /** Stops any reply and closes the model and the history. */
+    @Override
+    public void close() {
+        service.thenAccept(ChatService::close).exceptionally(error -> null).join();
+        background.shutdown();
+    }
+}

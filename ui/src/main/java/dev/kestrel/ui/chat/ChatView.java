@@ -1,0 +1,144 @@
+package dev.kestrel.ui.chat;
+
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+/** The conversation: messages above, the composer below. Enter sends, Shift+Enter starts a new line, Esc stops. */
+public final class ChatView extends BorderPane {
+
+    private final ChatViewModel model;
+    private final ListView<MessageItem> messages = new ListView<>();
+    private final TextArea composer = new TextArea();
+
+    public ChatView(ChatViewModel model) {
+        this.model = model;
+        getStyleClass().add("chat");
+
+        Label status = new Label();
+        status.setId("status");
+        status.getStyleClass().add("status");
+        status.textProperty().bind(model.statusProperty());
+        status.setAccessibleHelp("The model and the device it runs on");
+        HBox top = new HBox(status);
+        top.getStyleClass().add("chat-header");
+        setTop(top);
+
+        messages.setId("messages");
+        messages.setItems(model.messages());
+        messages.setCellFactory(list -> new MessageCell());
+        messages.setFocusTraversable(false);
+        messages.setPlaceholder(new Label("Ask anything. Everything stays on this computer."));
+        messages.setAccessibleText("Messages");
+        model.messages().addListener((javafx.collections.ListChangeListener<MessageItem>) change -> scrollToEnd());
+        setCenter(messages);
+
+        composer.setId("composer");
+        composer.setPromptText("Message Kestrel (Enter to send, Shift+Enter for a new line)");
+        composer.setWrapText(true);
+        composer.setPrefRowCount(3);
+        composer.textProperty().bindBidirectional(model.draftProperty());
+        composer.setAccessibleText("Message");
+        composer.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
+        HBox.setHgrow(composer, Priority.ALWAYS);
+
+        Button send = new Button("Send");
+        send.setId("send");
+        send.setDefaultButton(false);
+        send.setAccessibleText("Send the message");
+        send.disableProperty().bind(model.readyProperty().not().or(model.replyingProperty())
+                .or(Bindings.createBooleanBinding(() -> model.draftProperty().get().isBlank(), model.draftProperty())));
+        send.setOnAction(e -> model.send());
+
+        Button stop = new Button("Stop");
+        stop.setId("stop");
+        stop.setAccessibleText("Stop the reply");
+        stop.disableProperty().bind(model.replyingProperty().not());
+        stop.setOnAction(e -> model.stop());
+
+        VBox buttons = new VBox(6, send, stop);
+        buttons.setAlignment(Pos.BOTTOM_CENTER);
+        HBox bottom = new HBox(8, composer, buttons);
+        bottom.setPadding(new Insets(8));
+        bottom.getStyleClass().add("composer-bar");
+        setBottom(bottom);
+
+        addEventFilter(KeyEvent.KEY_PRESSED, event -> {
+            if (event.getCode() == KeyCode.ESCAPE && model.replyingProperty().get()) {
+                model.stop();
+                event.consume();
+            }
+        });
+    }
+
+    public void focusComposer() {
+        composer.requestFocus();
+    }
+
+    private void onKey(KeyEvent event) {
+        if (event.getCode() != KeyCode.ENTER) {
+            return;
+        }
+        event.consume();
+        if (event.isShiftDown()) {
+            composer.insertText(composer.getCaretPosition(), "\n");
+        } else {
+            model.send();
+        }
+    }
+
+    private void scrollToEnd() {
+        if (!model.messages().isEmpty()) {
+            messages.scrollTo(model.messages().size() - 1);
+        }
+    }
+
+    /** A message: who wrote it, its text, and a footer with its state or figures. */
+    private final class MessageCell extends ListCell<MessageItem> {
+        private final Label author = new Label();
+        private final Label text = new Label();
+        private final Label footer = new Label();
+        private final VBox box = new VBox(2, author, text, footer);
+
+        MessageCell() {
+            author.getStyleClass().add("author");
+            text.getStyleClass().add("message-text");
+            text.setWrapText(true);
+            footer.getStyleClass().add("footer");
+            text.maxWidthProperty().bind(messages.widthProperty().subtract(40));
+            setPrefWidth(0);
+        }
+
+        @Override
+        protected void updateItem(MessageItem item, boolean empty) {
+            super.updateItem(item, empty);
+            text.textProperty().unbind();
+            footer.textProperty().unbind();
+            getStyleClass().removeAll("user", "assistant");
+            if (empty || item == null) {
+                setGraphic(null);
+                return;
+            }
+            boolean user = item.author() == MessageItem.Author.USER;
+            author.setText(user ? "You" : "Kestrel");
+            getStyleClass().add(user ? "user" : "assistant");
+            text.textProperty().bind(item.textProperty());
+            footer.textProperty().bind(item.footerProperty());
+            footer.visibleProperty().bind(item.footerProperty().isNotEmpty());
+            footer.managedProperty().bind(footer.visibleProperty());
+            setAccessibleText((user ? "You: " : "Kestrel: ") + item.text());
+            setGraphic(box);
+        }
+    }
+}

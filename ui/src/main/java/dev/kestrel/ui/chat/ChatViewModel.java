@@ -1,0 +1,240 @@
+package dev.kestrel.ui.chat;
+
+import dev.kestrel.app.Failure;
+import dev.kestrel.app.chat.ChatService;
+import dev.kestrel.app.chat.HistoryMessage;
+import dev.kestrel.app.chat.Reply;
+import dev.kestrel.app.chat.ReplyEvent;
+import dev.kestrel.app.chat.ReplyStats;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The chat's state and actions, free of controls so it tests without a window. Its methods run on
+ * the UI thread; service calls go to {@code background}, and what comes back is applied through
+ * {@code ui}. Streamed text is coalesced: however many tokens arrive, at most one update per turn
+ * of the UI thread.
+ */
+public final class ChatViewModel {
+
+    private final Executor ui;
+    private final Executor background;
+    private final ObservableList<MessageItem> messages = FXCollections.observableArrayList();
+    private final StringProperty draft = new SimpleStringProperty(this, "draft", "");
+    private final ReadOnlyBooleanWrapper ready = new ReadOnlyBooleanWrapper(this, "ready");
+    private final ReadOnlyBooleanWrapper replying = new ReadOnlyBooleanWrapper(this, "replying");
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Loading the model…");
+    private final ReadOnlyIntegerWrapper historyChanges = new ReadOnlyIntegerWrapper(this, "historyChanges");
+    private ChatService service;
+    private OptionalLong conversation = OptionalLong.empty();
+    private Reply reply;
+    private boolean stopRequested;
+
+    public ChatViewModel(Executor ui, Executor background) {
+        this.ui = ui;
+        this.background = background;
+    }
+
+    /** The model is loaded: chatting can start. */
+    public void attach(ChatService chat) {
+        this.service = chat;
+        status.set(chat.modelName() + " · " + chat.device());
+        ready.set(true);
+        historyChanges.set(historyChanges.get() + 1);
+    }
+
+    /** The model could not be loaded; the window says why. */
+    public void failed(String message) {
+        status.set("Cannot load the model: " + message);
+        ready.set(false);
+    }
+
+    public void send() {
+        String text = draft.get().strip();
+        if (text.isEmpty() || !ready.get() || replying.get()) {
+            return;
+        }
+        draft.set("");
+        MessageItem question = new MessageItem(MessageItem.Author.USER, text);
+        MessageItem answer = new MessageItem(MessageItem.Author.ASSISTANT, "");
+        answer.setFooter("writing…");
+        messages.addAll(question, answer);
+        replying.set(true);
+        stopRequested = false;
+        StreamingText streaming = new StreamingText(answer, ui);
+        OptionalLong target = conversation;
+        background.execute(() -> {
+            try {
+                Reply started = service.send(target, text, event -> onEvent(event, answer, streaming));
+                ui.execute(() -> {
+                    reply = started;
+                    conversation = OptionalLong.of(started.conversationId());
+                    historyChanges.set(historyChanges.get() + 1);
+                    if (stopRequested) {
+                        started.stop();
+                    }
+                });
+            } catch (RuntimeException e) {
+                String message = Failure.of(e).message();
+                ui.execute(() -> {
+                    answer.setFooter("Not sent: " + message);
+                    replying.set(false);
+                });
+            }
+        });
+    }
+
+    /** Stops the reply being written; its text so far is kept. */
+    public void stop() {
+        if (!replying.get()) {
+            return;
+        }
+        stopRequested = true;
+        if (reply != null) {
+            reply.stop();
+        }
+    }
+
+    /** Shows a stored conversation; new messages continue it. */
+    public void open(long conversationId) {
+        if (service == null || replying.get()) {
+            return;
+        }
+        ChatService chat = service;
+        background.execute(() -> {
+            List<HistoryMessage> stored = chat.messages(conversationId);
+            ui.execute(() -> {
+                conversation = OptionalLong.of(conversationId);
+                messages.setAll(stored.stream().filter(m -> m.speaker() != HistoryMessage.Speaker.SYSTEM).map(MessageItem::of).toList());
+            });
+        });
+    }
+
+    /** Shows the most recently active conversation, if there is one (what a restart brings back). */
+    public void openLatest() {
+        if (service == null) {
+            return;
+        }
+        ChatService chat = service;
+        background.execute(() -> chat.conversations(1).stream().findFirst()
+                .ifPresent(latest -> ui.execute(() -> {
+                    if (conversation.isEmpty() && messages.isEmpty()) {
+                        open(latest.id());
+                    }
+                })));
+    }
+
+    /** Starts an empty conversation; it is stored with the first message. */
+    public void newConversation() {
+        if (replying.get()) {
+            return;
+        }
+        conversation = OptionalLong.empty();
+        messages.clear();
+    }
+
+    private void onEvent(ReplyEvent event, MessageItem answer, StreamingText streaming) {
+        switch (event) {
+            case ReplyEvent.Text(String delta) -> streaming.add(delta);
+            case ReplyEvent.Finished finished -> ui.execute(() -> {
+                answer.setText(finished.text());
+                answer.setFooter(footer(finished));
+                endReply();
+            });
+            case ReplyEvent.Failed failed -> ui.execute(() -> {
+                answer.setText(failed.text());
+                answer.setFooter("Failed: " + failed.message());
+                endReply();
+            });
+        }
+    }
+
+    private void endReply() {
+        replying.set(false);
+        reply = null;
+        historyChanges.set(historyChanges.get() + 1);
+    }
+
+    static String footer(ReplyEvent.Finished finished) {
+        ReplyStats stats = finished.stats();
+        String how = switch (finished.outcome()) {
+            case COMPLETE -> "";
+            case TRUNCATED -> "cut at the length limit · ";
+            case STOPPED -> "stopped · ";
+        };
+        return String.format(Locale.ROOT, "%s%d tokens · %.1f tokens/s · first token %.0f ms · %s",
+                how, stats.completionTokens(), stats.tokensPerSecond(), stats.ttftMs(), stats.device());
+    }
+
+    public ObservableList<MessageItem> messages() {
+        return messages;
+    }
+
+    public StringProperty draftProperty() {
+        return draft;
+    }
+
+    public ReadOnlyBooleanProperty readyProperty() {
+        return ready.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty replyingProperty() {
+        return replying.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** Counts changes to the stored conversations (new ones, new messages), for the sidebar to follow. */
+    public ReadOnlyIntegerProperty historyChangesProperty() {
+        return historyChanges.getReadOnlyProperty();
+    }
+
+    public OptionalLong conversation() {
+        return conversation;
+    }
+
+    /** Streamed text waiting for the UI thread; one scheduled flush carries everything that arrived meanwhile. */
+    private static final class StreamingText {
+        private final MessageItem item;
+        private final Executor ui;
+        private final StringBuilder pending = new StringBuilder();
+        private boolean scheduled;
+
+        StreamingText(MessageItem item, Executor ui) {
+            this.item = item;
+            this.ui = ui;
+        }
+
+        synchronized void add(String delta) {
+            pending.append(delta);
+            if (!scheduled) {
+                scheduled = true;
+                ui.execute(this::flush);
+            }
+        }
+
+        private void flush() {
+            String text;
+            synchronized (this) {
+                text = pending.toString();
+                pending.setLength(0);
+                scheduled = false;
+            }
+            item.append(text);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.kestrel.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kestrel.app.AppPaths;
+import dev.kestrel.app.BundledModels;
+import dev.kestrel.app.chat.ChatService;
+import dev.kestrel.app.chat.ConversationSummary;
+import dev.kestrel.ui.chat.MessageItem;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The real window under X (Xvfb in CI), driven with TestFX's robot, over a real SQLite file and ONNX Runtime. */
+@ExtendWith(ApplicationExtension.class)
+class KestrelWindowTest {
+
+    @TempDir
+    static Path home;
+
+    KestrelWindow window;
+
+    @BeforeAll
+    static void requireDisplay() {
+        Displays.missing().ifPresent(reason -> {
+            throw new IllegalStateException(reason + ": run the tests with .ci/run, which starts Xvfb");
+        });
+    }
+
+    @Start
+    void start(Stage stage) {
+        window = KestrelWindow.show(stage, new AppPaths(home), BundledModels::defaultModel);
+    }
+
+    @AfterEach
+    void close() {
+        window.close();
+    }
+
+    @Test
+    void aTypedMessageGetsAStreamedReplyThatIsStoredAndShownAgainAfterARestart(FxRobot robot) throws Exception {
+        assertThat(robot.window(0).getScene().getWindow()).isInstanceOfSatisfying(Stage.class,
+                stage -> assertThat(stage.getTitle()).isEqualTo("Kestrel"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
+                () -> robot.lookup("#status").queryAs(Label.class).getText().endsWith("CPUExecutionProvider"));
+
+        robot.clickOn("#composer").write("hello").type(KeyCode.ENTER);
+
+        ListView<MessageItem> messages = robot.lookup("#messages").queryListView();
+        waitForReply(messages);
+        assertThat(messages.getItems()).extracting(MessageItem::text)
+                .containsExactly("hello", ", I am Kestrel, an offline assistant that sees and thinks.");
+        assertThat(robot.lookup(".footer").queryAllAs(Label.class)).anySatisfy(
+                footer -> assertThat(footer.getText()).contains("tokens/s"));
+        ListView<ConversationSummary> conversations = robot.lookup("#conversations").queryListView();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
+
+        // Restart: close everything, then open a new window over the same data folder.
+        robot.interact(() -> {
+            window.close();
+            robot.window(0).hide();
+        });
+        try (ChatService stored = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+            assertThat(stored.conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
+        }
+        robot.interact(() -> window = KestrelWindow.show(new Stage(), new AppPaths(home), BundledModels::defaultModel));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().messages().size() == 2);
+        assertThat(window.chat().messages()).extracting(MessageItem::text)
+                .containsExactly("hello", ", I am Kestrel, an offline assistant that sees and thinks.");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.sidebar().conversations().size() == 1);
+    }
+
+    private static void waitForReply(ListView<MessageItem> messages) throws TimeoutException {
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> messages.getItems().size() == 2
+                && messages.getItems().get(1).footerProperty().get().contains("tokens"));
+    }
+}

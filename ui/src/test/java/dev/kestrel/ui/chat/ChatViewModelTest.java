@@ -1,0 +1,176 @@
+package dev.kestrel.ui.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kestrel.app.AppPaths;
+import dev.kestrel.app.BundledModels;
+import dev.kestrel.app.chat.ChatService;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The chat view model without a window, over the real chat service (SQLite file, ONNX Runtime).
+ * One thread plays the UI thread: the model is driven and read only there, as in the app.
+ */
+class ChatViewModelTest {
+
+    static final String GREEDY_REPLY = ", I am Kestrel, an offline assistant that sees and thinks.";
+
+    @TempDir
+    Path home;
+
+    ExecutorService uiThread = Executors.newSingleThreadExecutor();
+    ExecutorService background = Executors.newSingleThreadExecutor();
+    ChatService service;
+    ChatViewModel model;
+
+    @BeforeEach
+    void open() {
+        service = ChatService.open(new AppPaths(home), BundledModels.defaultModel());
+        model = new ChatViewModel(uiThread, background);
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        service.close();
+        uiThread.shutdown();
+        background.shutdown();
+        uiThread.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void nothingIsSentBeforeTheModelIsReadyNorWhenTheDraftIsBlank() {
+        onUi(() -> {
+            model.draftProperty().set("hello");
+            model.send();
+            assertThat(model.messages()).isEmpty();
+
+            model.attach(service);
+            model.draftProperty().set("   ");
+            model.send();
+            assertThat(model.messages()).isEmpty();
+            assertThat(model.statusProperty().get()).isEqualTo("tiny-decoder · CPUExecutionProvider");
+            return null;
+        });
+    }
+
+    @Test
+    void sendShowsTheQuestionAndStreamsTheReplyIntoTheNextItem() {
+        int changes = onUi(() -> {
+            model.attach(service);
+            int before = model.historyChangesProperty().get();
+            model.draftProperty().set("hello");
+            model.send();
+            assertThat(model.draftProperty().get()).isEmpty();
+            assertThat(model.messages()).hasSize(2);
+            assertThat(model.replyingProperty().get()).isTrue();
+            return before;
+        });
+        awaitReplyEnd();
+        onUi(() -> {
+            MessageItem reply = model.messages().get(1);
+            assertThat(model.messages().getFirst().text()).isEqualTo("hello");
+            assertThat(reply.author()).isEqualTo(MessageItem.Author.ASSISTANT);
+            assertThat(reply.text()).isEqualTo(GREEDY_REPLY);
+            assertThat(reply.footerProperty().get())
+                    .matches("\\d+ tokens · [\\d.]+ tokens/s · first token \\d+ ms · CPUExecutionProvider");
+            assertThat(model.conversation()).isPresent();
+            assertThat(model.historyChangesProperty().get()).isGreaterThan(changes);
+            return null;
+        });
+    }
+
+    @Test
+    void aNewConversationStartsEmptyAndAStoredOneOpensWithItsMessages() {
+        sendAndWait("hello");
+        long first = onUi(() -> model.conversation().orElseThrow());
+
+        onUi(() -> {
+            model.newConversation();
+            assertThat(model.messages()).isEmpty();
+            assertThat(model.conversation()).isEmpty();
+            model.open(first);
+            return null;
+        });
+        awaitUi(() -> model.messages().size() == 2);
+        assertThat(onUi(() -> model.messages().stream().map(MessageItem::text).toList())).containsExactly("hello", GREEDY_REPLY);
+        assertThat(onUi(() -> model.conversation())).hasValue(first);
+    }
+
+    @Test
+    void theLatestConversationOpensOnStart() {
+        sendAndWait("hello");
+        ChatViewModel restarted = new ChatViewModel(uiThread, background);
+        onUi(() -> {
+            restarted.attach(service);
+            restarted.openLatest();
+            return null;
+        });
+        awaitUi(() -> restarted.messages().size() == 2);
+        assertThat(onUi(() -> restarted.messages().stream().map(MessageItem::text).toList()))
+                .containsExactly("hello", GREEDY_REPLY);
+    }
+
+    @Test
+    void aFailedLoadIsShownAndKeepsTheComposerClosed() {
+        onUi(() -> {
+            model.failed("model folder '/x' does not exist");
+            assertThat(model.statusProperty().get()).isEqualTo("Cannot load the model: model folder '/x' does not exist");
+            assertThat(model.readyProperty().get()).isFalse();
+            return null;
+        });
+    }
+
+    private void sendAndWait(String text) {
+        onUi(() -> {
+            model.attach(service);
+            model.draftProperty().set(text);
+            model.send();
+            return null;
+        });
+        awaitReplyEnd();
+    }
+
+    private void awaitReplyEnd() {
+        awaitUi(() -> !model.replyingProperty().get() && model.messages().getLast().footerProperty().get().contains("tokens"));
+    }
+
+    private void awaitUi(Callable<Boolean> condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!onUi(condition)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for the view model");
+            }
+            sleep();
+        }
+    }
+
+    private <T> T onUi(Callable<T> action) {
+        try {
+            return uiThread.submit(action).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof AssertionError assertion) {
+                throw assertion;
+            }
+            throw new AssertionError(e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
