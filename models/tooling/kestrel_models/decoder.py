@@ -30,12 +30,14 @@ class DecoderConfig:
     rms_norm_eps: float = 1e-6
     rope_theta: float = 10000.0
     tie_word_embeddings: bool = False
+    qk_norm: bool = False  # Qwen3: RMSNorm over head_dim on every query and key head, before RoPE
+    model_type: str = "llama"
 
     def hf_config(self, bos_token_id, eos_token_id) -> dict:
-        """config.json in the Hugging Face LlamaConfig format."""
+        """config.json in the Hugging Face format of the model type (LlamaConfig, Qwen3Config)."""
         return {
-            "architectures": ["LlamaForCausalLM"],
-            "model_type": "llama",
+            "architectures": ["Qwen3ForCausalLM" if self.model_type == "qwen3" else "LlamaForCausalLM"],
+            "model_type": self.model_type,
             "vocab_size": self.vocab_size,
             "hidden_size": self.hidden_size,
             "intermediate_size": self.intermediate_size,
@@ -80,12 +82,20 @@ class Attention(nn.Module):
         self.k_proj = nn.Linear(c.hidden_size, c.num_key_value_heads * c.head_dim, bias=False)
         self.v_proj = nn.Linear(c.hidden_size, c.num_key_value_heads * c.head_dim, bias=False)
         self.o_proj = nn.Linear(c.num_attention_heads * c.head_dim, c.hidden_size, bias=False)
+        if c.qk_norm:
+            self.q_norm = RmsNorm(c.head_dim, c.rms_norm_eps)
+            self.k_norm = RmsNorm(c.head_dim, c.rms_norm_eps)
 
     def forward(self, x, cos, sin, mask, past_k, past_v):
         b, s, _ = x.shape
         c = self.c
-        q = self.q_proj(x).view(b, s, c.num_attention_heads, c.head_dim).transpose(1, 2)   # [b, heads, s, d]
-        k = self.k_proj(x).view(b, s, c.num_key_value_heads, c.head_dim).transpose(1, 2)   # [b, kv, s, d]
+        q = self.q_proj(x).view(b, s, c.num_attention_heads, c.head_dim)
+        k = self.k_proj(x).view(b, s, c.num_key_value_heads, c.head_dim)
+        if c.qk_norm:
+            q = self.q_norm(q)
+            k = self.k_norm(k)
+        q = q.transpose(1, 2)                                                              # [b, heads, s, d]
+        k = k.transpose(1, 2)                                                              # [b, kv, s, d]
         v = self.v_proj(x).view(b, s, c.num_key_value_heads, c.head_dim).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
@@ -144,12 +154,15 @@ class TinyDecoder(nn.Module):
 
     def forward(self, input_ids, attention_mask, position_ids, *past):
         """past: past_key_values.0.key, past_key_values.0.value, past_key_values.1.key, ..."""
-        x = self.embed_tokens(input_ids)                                                   # [b, s, hidden]
+        return self.forward_embeds(self.embed_tokens(input_ids), attention_mask, position_ids, *past)
+
+    def forward_embeds(self, x, attention_mask, position_ids, *past):
+        """The decoder from input embeddings [b, s, hidden] on, as decoder_model_merged.onnx runs it."""
         freqs = position_ids[..., None].float() * self.inv_freq                            # [b, s, d/2]
         emb = torch.cat([freqs, freqs], dim=-1)
         cos = emb.cos()[:, None]                                                           # [b, 1, s, d]
         sin = emb.sin()[:, None]
-        mask = self.attention_bias(attention_mask, input_ids.shape[1], past[0].shape[2])
+        mask = self.attention_bias(attention_mask, x.shape[1], past[0].shape[2])
         presents = []
         for i, layer in enumerate(self.layers):
             x, (k, v) = layer(x, cos, sin, mask, past[2 * i], past[2 * i + 1])

@@ -18,19 +18,22 @@ def decoder_io_names(num_layers: int) -> tuple[list[str], list[str]]:
     return ["input_ids", "attention_mask", "position_ids", *past], ["logits", *present]
 
 
-def export_decoder(model: TinyDecoder, path: str) -> None:
-    """Writes onnx/model.onnx: input_ids in, logits and present KV out, every length dynamic."""
+SEQ, PAST = 3, 2  # the lengths the exporter traces with; every one of them is dynamic in the graph
+
+
+def _decoder_dummy_and_axes(model: TinyDecoder, first_input: str, first_value):
+    """Tracing inputs and dynamic axes shared by the input_ids and inputs_embeds decoders."""
     c = model.c
     inputs, outputs = decoder_io_names(c.num_hidden_layers)
-    seq, past_len = 3, 2
+    inputs = [first_input, *inputs[1:]]
     dummy = (
-        torch.ones(1, seq, dtype=torch.long),
-        torch.ones(1, past_len + seq, dtype=torch.long),
-        torch.arange(past_len, past_len + seq)[None],
-        *[torch.randn(1, c.num_key_value_heads, past_len, c.head_dim) for _ in range(2 * c.num_hidden_layers)],
+        first_value,
+        torch.ones(1, PAST + SEQ, dtype=torch.long),
+        torch.arange(PAST, PAST + SEQ)[None],
+        *[torch.randn(1, c.num_key_value_heads, PAST, c.head_dim) for _ in range(2 * c.num_hidden_layers)],
     )
     axes = {
-        "input_ids": {0: "batch_size", 1: "sequence_length"},
+        first_input: {0: "batch_size", 1: "sequence_length"},
         "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
         "position_ids": {0: "batch_size", 1: "sequence_length"},
         "logits": {0: "batch_size", 1: "sequence_length"},
@@ -39,6 +42,12 @@ def export_decoder(model: TinyDecoder, path: str) -> None:
         axes[name] = {0: "batch_size", 2: "past_sequence_length"}
     for name in outputs[1:]:
         axes[name] = {0: "batch_size", 2: "total_sequence_length"}
+    return inputs, outputs, dummy, axes
+
+
+def export_decoder(model: TinyDecoder, path: str) -> None:
+    """Writes onnx/model.onnx: input_ids in, logits and present KV out, every length dynamic."""
+    inputs, outputs, dummy, axes = _decoder_dummy_and_axes(model, "input_ids", torch.ones(1, SEQ, dtype=torch.long))
     os.makedirs(os.path.dirname(path), exist_ok=True)
     model.eval()
     torch.onnx.export(
@@ -48,6 +57,44 @@ def export_decoder(model: TinyDecoder, path: str) -> None:
     )
     graph = onnx.load(path)
     onnx.checker.check_model(graph)
+
+
+class _Embed(torch.nn.Module):
+    def __init__(self, model: TinyDecoder):
+        super().__init__()
+        self.embed_tokens = model.embed_tokens
+
+    def forward(self, input_ids):
+        return self.embed_tokens(input_ids)
+
+
+class _DecoderFromEmbeds(torch.nn.Module):
+    def __init__(self, model: TinyDecoder):
+        super().__init__()
+        self.model = model
+
+    def forward(self, inputs_embeds, attention_mask, position_ids, *past):
+        return self.model.forward_embeds(inputs_embeds, attention_mask, position_ids, *past)
+
+
+def export_split(model: TinyDecoder, onnx_dir: str) -> None:
+    """Writes onnx/embed_tokens.onnx (input_ids -> inputs_embeds) and onnx/decoder_model_merged.onnx
+    (inputs_embeds, attention_mask, position_ids, past -> logits, present), the vision-language layout."""
+    c = model.c
+    os.makedirs(onnx_dir, exist_ok=True)
+    model.eval()
+    embed_path = os.path.join(onnx_dir, "embed_tokens.onnx")
+    torch.onnx.export(_Embed(model), (torch.ones(1, 3, dtype=torch.long),), embed_path,
+                      input_names=["input_ids"], output_names=["inputs_embeds"],
+                      dynamic_axes={"input_ids": {0: "batch_size", 1: "sequence_length"},
+                                    "inputs_embeds": {0: "batch_size", 1: "sequence_length"}},
+                      opset_version=OPSET, do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(embed_path))
+    inputs, outputs, dummy, axes = _decoder_dummy_and_axes(model, "inputs_embeds", torch.randn(1, SEQ, c.hidden_size))
+    decoder_path = os.path.join(onnx_dir, "decoder_model_merged.onnx")
+    torch.onnx.export(_DecoderFromEmbeds(model), dummy, decoder_path, input_names=inputs, output_names=outputs,
+                      dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(decoder_path))
 
 
 def write_json(path: str, value) -> None:

@@ -4,36 +4,47 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kestrel.inference.generate.GenerationEvent;
 import dev.kestrel.inference.generate.GenerationRequest;
 import dev.kestrel.inference.generate.GenerationResult;
+import dev.kestrel.inference.generate.PreparedPrompt;
 import dev.kestrel.inference.generate.Sampling;
 import dev.kestrel.inference.generate.TextGenerator;
+import dev.kestrel.inference.generate.ThinkingBudget;
+import dev.kestrel.inference.generate.ThinkingTokens;
 import dev.kestrel.inference.model.GenerationDefaults;
 import dev.kestrel.inference.model.ModelFolder;
 import dev.kestrel.inference.model.Variant;
 import dev.kestrel.inference.prompt.ChatMessage;
+import dev.kestrel.inference.prompt.ChatTemplate;
 import dev.kestrel.inference.prompt.PlainPrompt;
+import dev.kestrel.inference.prompt.Role;
 import dev.kestrel.inference.tokenizer.Tokenizer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * A loaded model, ready to answer: its folder, tokenizer and decoder session. Immutable and safe to
- * share between threads; every {@link #generate} call keeps its own state. Close it to free the
- * native sessions.
+ * A loaded model, ready to answer: its folder, tokenizer, chat template and decoder session.
+ * Immutable and safe to share between threads; every {@link #generate} call keeps its own state.
+ * Close it to free the native sessions.
  */
 public final class LanguageModel implements AutoCloseable {
 
     private final ModelFolder folder;
     private final Tokenizer tokenizer;
+    private final Optional<ChatTemplate> template;
     private final TextGenerator generator;
     private final Variant variant;
     private final double loadMs;
 
-    private LanguageModel(ModelFolder folder, Tokenizer tokenizer, TextGenerator generator, Variant variant, double loadMs) {
+    private LanguageModel(ModelFolder folder, Tokenizer tokenizer, Optional<ChatTemplate> template, TextGenerator generator,
+            Variant variant, double loadMs) {
         this.folder = folder;
         this.tokenizer = tokenizer;
+        this.template = template;
         this.generator = generator;
         this.variant = variant;
         this.loadMs = loadMs;
@@ -43,11 +54,12 @@ public final class LanguageModel implements AutoCloseable {
         long start = System.nanoTime();
         ModelFolder folder = ModelFolder.open(dir);
         ModelFolder.DecoderChoice decoder = folder.chooseDecoder(options.variant(), EngineOptions.CPU_PREFERENCE);
+        Optional<ChatTemplate> template = ChatTemplate.find(folder.root());
         Tokenizer tokenizer = Tokenizer.load(folder.tokenizerFile());
         try {
             Set<Integer> stopIds = stopIds(folder, tokenizer);
-            TextGenerator generator = TextGenerator.open(decoder.file(), folder.config(), tokenizer, stopIds, options.threads());
-            return new LanguageModel(folder, tokenizer, generator, decoder.variant(), (System.nanoTime() - start) / 1e6);
+            TextGenerator generator = TextGenerator.open(decoder, folder.config(), tokenizer, stopIds, options.threads());
+            return new LanguageModel(folder, tokenizer, template, generator, decoder.variant(), (System.nanoTime() - start) / 1e6);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -78,6 +90,10 @@ public final class LanguageModel implements AutoCloseable {
         return tokenizer;
     }
 
+    public Optional<ChatTemplate> chatTemplate() {
+        return template;
+    }
+
     public Variant variant() {
         return variant;
     }
@@ -94,9 +110,69 @@ public final class LanguageModel implements AutoCloseable {
         return generator.contextLength();
     }
 
-    /** The token ids fed to the model to answer the conversation's last user message. */
-    public int[] prompt(List<ChatMessage> conversation) {
-        return tokenizer.encode(PlainPrompt.render(conversation));
+    /** Whether the model has thinking blocks ({@code <think>} ... {@code </think>}) and so honours a thinking budget. */
+    public boolean canThink() {
+        return generator.thinkingTokens().isPresent();
+    }
+
+    /**
+     * The prompt for the conversation's next assistant turn: its chat template with
+     * {@code add_generation_prompt} and {@code enable_thinking} (off when the budget is 0), or the
+     * last user message for a model without a template. A prompt that does not fit the context is
+     * the generator's to refuse.
+     */
+    public PreparedPrompt prompt(List<ChatMessage> conversation, ThinkingBudget thinking) {
+        String text = render(conversation, thinking);
+        return new PreparedPrompt(tokenizer.encode(text), text, startsInThinking(text), 0);
+    }
+
+    /**
+     * Like {@link #prompt}, but leaves out the oldest turns (never a system message, never the last
+     * message) until the prompt and {@code reserve} tokens for the reply fit the context.
+     */
+    public PreparedPrompt fit(List<ChatMessage> conversation, ThinkingBudget thinking, int reserve) {
+        List<ChatMessage> kept = new ArrayList<>(conversation);
+        int dropped = 0;
+        while (true) {
+            PreparedPrompt prompt = prompt(kept, thinking);
+            if (prompt.ids().length + reserve <= contextLength()) {
+                return new PreparedPrompt(prompt.ids(), prompt.text(), prompt.startsInThinking(), dropped);
+            }
+            int oldest = oldestDroppable(kept);
+            if (oldest < 0) {
+                throw new InvalidRequestException("the message is " + prompt.ids().length + " tokens long with its prompt, and this model"
+                        + " reads at most " + contextLength() + " tokens with room for the reply; shorten it");
+            }
+            kept.remove(oldest);
+            dropped++;
+            // A conversation restarts at a user message, so an assistant reply left first goes too.
+            int next = oldestDroppable(kept);
+            if (next >= 0 && kept.get(next).role() == Role.ASSISTANT) {
+                kept.remove(next);
+                dropped++;
+            }
+        }
+    }
+
+    private static int oldestDroppable(List<ChatMessage> messages) {
+        for (int i = 0; i < messages.size() - 1; i++) {
+            if (messages.get(i).role() != Role.SYSTEM) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private String render(List<ChatMessage> conversation, ThinkingBudget thinking) {
+        if (template.isEmpty()) {
+            return PlainPrompt.render(conversation);
+        }
+        return template.get().render(conversation, true, Map.of("enable_thinking", !thinking.isOff()));
+    }
+
+    /** A template may open the thinking block itself; then the reply starts inside it. */
+    private boolean startsInThinking(String prompt) {
+        return canThink() && prompt.lastIndexOf(ThinkingTokens.START) > prompt.lastIndexOf(ThinkingTokens.END);
     }
 
     /** The model author's sampling settings (generation_config.json), or greedy when they choose none. */
@@ -105,7 +181,8 @@ public final class LanguageModel implements AutoCloseable {
         if (!defaults.doSample()) {
             return Sampling.GREEDY;
         }
-        return new Sampling(defaults.temperature().orElse(1.0), defaults.topK().orElse(50), defaults.topP().orElse(1.0), seed);
+        return new Sampling(defaults.temperature().orElse(1.0), defaults.topK().orElse(50), defaults.topP().orElse(1.0),
+                defaults.minP().orElse(0), defaults.repetitionPenalty().orElse(1), seed);
     }
 
     public GenerationResult generate(GenerationRequest request, Consumer<? super GenerationEvent> listener) {

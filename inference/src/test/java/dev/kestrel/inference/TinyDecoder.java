@@ -17,16 +17,25 @@ public final class TinyDecoder {
     private TinyDecoder() {}
 
     public static Path folder() {
-        Path folder = Path.of(System.getProperty("kestrel.root", "..")).resolve("models/fixtures/tiny-decoder");
+        return fixture("tiny-decoder");
+    }
+
+    /** A folder of models/fixtures that a committed script made, with its reference.json. */
+    public static Path fixture(String name) {
+        Path folder = Path.of(System.getProperty("kestrel.root", "..")).resolve("models/fixtures").resolve(name);
         if (!Files.isRegularFile(folder.resolve("reference.json"))) {
-            throw new IllegalStateException("the tiny-decoder fixture is missing at " + folder.toAbsolutePath());
+            throw new IllegalStateException("the " + name + " fixture is missing at " + folder.toAbsolutePath());
         }
         return folder;
     }
 
     public static JsonNode reference() {
+        return reference(folder());
+    }
+
+    public static JsonNode reference(Path fixture) {
         try {
-            return new ObjectMapper().readTree(folder().resolve("reference.json").toFile());
+            return new ObjectMapper().readTree(fixture.resolve("reference.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,6 +8,8 @@ import dev.kestrel.inference.LanguageModel;
 import dev.kestrel.inference.generate.GenerationEvent;
 import dev.kestrel.inference.generate.GenerationRequest;
 import dev.kestrel.inference.generate.GenerationResult;
+import dev.kestrel.inference.generate.PreparedPrompt;
+import dev.kestrel.inference.generate.ThinkingBudget;
 import dev.kestrel.inference.prompt.ChatMessage;
 import dev.kestrel.inference.prompt.Role;
 import dev.kestrel.storage.Database;
@@ -90,6 +92,11 @@ public final class ChatService implements AutoCloseable {
      * starts the reply. Returns once both are stored; the reply is written in the background.
      */
     public Reply send(OptionalLong conversationId, String text, Consumer<? super ReplyEvent> listener) {
+        return send(conversationId, text, ThinkingBudget.UNLIMITED, listener);
+    }
+
+    /** Like {@link #send(OptionalLong, String, Consumer)}, thinking within {@code thinking} (for models that think). */
+    public Reply send(OptionalLong conversationId, String text, ThinkingBudget thinking, Consumer<? super ReplyEvent> listener) {
         if (text.isBlank()) {
             throw new AppException("the message is empty");
         }
@@ -112,25 +119,41 @@ public final class ChatService implements AutoCloseable {
         }
         prompt.add(ChatMessage.user(text));
         active.add(reply);
-        engine.execute(() -> write(reply, prompt, listener));
+        engine.execute(() -> write(reply, prompt, thinking, listener));
         return reply;
     }
 
-    private void write(Reply reply, List<ChatMessage> conversation, Consumer<? super ReplyEvent> listener) {
+    private void write(Reply reply, List<ChatMessage> conversation, ThinkingBudget thinking, Consumer<? super ReplyEvent> listener) {
         StringBuilder text = new StringBuilder();
+        StringBuilder thoughts = new StringBuilder();
         long[] lastSave = {System.nanoTime()};
         try {
-            GenerationRequest request = new GenerationRequest(model.prompt(conversation),
-                    model.defaultSampling(ThreadLocalRandom.current().nextLong()), MAX_REPLY_TOKENS,
-                    GenerationRequest.DEFAULT_PREFILL_CHUNK, reply.cancellation());
+            int reserve = Math.min(MAX_REPLY_TOKENS, model.contextLength() / 4);
+            PreparedPrompt prompt = model.fit(conversation, thinking, reserve);
+            if (prompt.droppedMessages() > 0) {
+                listener.accept(new ReplyEvent.Notice("The " + prompt.droppedMessages() + " oldest messages were left out so that"
+                        + " the conversation fits what " + modelName() + " can read at once."));
+            }
+            GenerationRequest request = GenerationRequest.of(prompt, model.defaultSampling(ThreadLocalRandom.current().nextLong()),
+                    MAX_REPLY_TOKENS, thinking).withCancellation(reply.cancellation());
             GenerationResult result = model.generate(request, event -> {
-                if (event instanceof GenerationEvent.Text(String delta)) {
-                    text.append(delta);
-                    listener.accept(new ReplyEvent.Text(delta));
-                    if (System.nanoTime() - lastSave[0] >= SAVE_INTERVAL_MS * 1_000_000) {
-                        save(reply, text);
-                        lastSave[0] = System.nanoTime();
+                switch (event) {
+                    case GenerationEvent.Text(String delta) -> {
+                        text.append(delta);
+                        listener.accept(new ReplyEvent.Text(delta));
                     }
+                    case GenerationEvent.Thinking(String delta) -> {
+                        thoughts.append(delta);
+                        listener.accept(new ReplyEvent.Thinking(delta));
+                    }
+                    case GenerationEvent.ThinkingEnded ended -> listener.accept(new ReplyEvent.ThinkingEnded(ended.tokens(), ended.forced()));
+                    default -> {
+                        return;
+                    }
+                }
+                if (System.nanoTime() - lastSave[0] >= SAVE_INTERVAL_MS * 1_000_000) {
+                    save(reply, text, thoughts);
+                    lastSave[0] = System.nanoTime();
                 }
             });
             ReplyOutcome outcome = switch (result.finishReason()) {
@@ -141,13 +164,13 @@ public final class ChatService implements AutoCloseable {
             database.messages().finishReply(reply.replyId(), result.text(), result.thinking(),
                     outcome == ReplyOutcome.STOPPED ? MessageStatus.CANCELLED : MessageStatus.COMPLETE);
             ReplyStats stats = new ReplyStats(result.usage().promptTokens(), result.usage().completionTokens(),
-                    result.timings().ttftMs(), result.decodeTokensPerSecond(), result.device());
+                    result.usage().thinkingTokens(), result.timings().ttftMs(), result.decodeTokensPerSecond(), result.device());
             end(reply, listener, new ReplyEvent.Finished(outcome, result.text(), stats));
         } catch (RuntimeException | OutOfMemoryError e) {
             Failure failure = Failure.of(e);
             LOG.log(System.Logger.Level.WARNING, "reply " + reply.replyId() + " failed", e);
             try {
-                database.messages().finishReply(reply.replyId(), text.toString(), "", MessageStatus.FAILED);
+                database.messages().finishReply(reply.replyId(), text.toString(), thoughts.toString(), MessageStatus.FAILED);
             } catch (StorageException storage) {
                 LOG.log(System.Logger.Level.ERROR, "could not record the failed reply " + reply.replyId(), storage);
             }
@@ -155,9 +178,9 @@ public final class ChatService implements AutoCloseable {
         }
     }
 
-    private void save(Reply reply, CharSequence text) {
+    private void save(Reply reply, CharSequence text, CharSequence thoughts) {
         try {
-            database.messages().updateReply(reply.replyId(), text.toString(), "");
+            database.messages().updateReply(reply.replyId(), text.toString(), thoughts.toString());
         } catch (StorageException e) {
             // The reply stays in memory and the next save, or the final one, tries again.
             LOG.log(System.Logger.Level.WARNING, "could not save reply " + reply.replyId() + " yet: " + e.getMessage());

@@ -1,4 +1,5 @@
 package dev.kestrel.app.chat;
 
 /** The figures shown under a reply. */
-public record ReplyStats(int promptTokens, int completionTokens, double ttftMs, double tokensPerSecond, String device) {}
+public record ReplyStats(
+        int promptTokens, int completionTokens, int thinkingTokens, double ttftMs, double tokensPerSecond, String device) {}

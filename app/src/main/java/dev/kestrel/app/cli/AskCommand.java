@@ -11,7 +11,9 @@ import dev.kestrel.inference.generate.Cancellation;
 import dev.kestrel.inference.generate.GenerationEvent;
 import dev.kestrel.inference.generate.GenerationRequest;
 import dev.kestrel.inference.generate.GenerationResult;
+import dev.kestrel.inference.generate.PreparedPrompt;
 import dev.kestrel.inference.generate.Sampling;
+import dev.kestrel.inference.generate.ThinkingBudget;
 import dev.kestrel.inference.model.Variant;
 import dev.kestrel.inference.prompt.ChatMessage;
 import java.io.IOException;
@@ -78,6 +80,18 @@ final class AskCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S")
     Long seed;
 
+    @Option(names = "--min-p", paramLabel = "P", description = "Keep only tokens at least P times as likely as the best.")
+    Double minP;
+
+    @Option(names = "--repetition-penalty", paramLabel = "R", description = "Make tokens already seen less likely (1: off).")
+    Double repetitionPenalty;
+
+    @Option(names = "--stop", paramLabel = "TEXT", description = "End the answer before TEXT; repeatable.")
+    List<String> stops = new ArrayList<>();
+
+    @Option(names = "--hide-thinking", description = "Stream only the answer, not the thinking.")
+    boolean hideThinking;
+
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
             description = "auto, cpu, gpu or npu (default ${DEFAULT-VALUE}).")
     Device device;
@@ -123,7 +137,7 @@ final class AskCommand implements Callable<Integer> {
                 return answerBatch(loaded, sampling, out);
             }
             checkImages(loaded, images);
-            GenerationResult result = answer(loaded, prompt, sampling, out, !json);
+            GenerationResult result = answer(loaded, prompt, thinkingBudget(), sampling, out, !json);
             if (json) {
                 out.println(JsonLines.write(resultJson(result, loaded.loadMs())));
             } else {
@@ -135,8 +149,11 @@ final class AskCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (greedy && (temperature != null || topP != null || topK != null)) {
-            throw parameterError("--greedy excludes --temperature, --top-p and --top-k");
+        if (greedy && (temperature != null || topP != null || topK != null || minP != null)) {
+            throw parameterError("--greedy excludes --temperature, --top-p, --top-k and --min-p");
+        }
+        if (stops.stream().anyMatch(String::isEmpty)) {
+            throw parameterError("--stop needs a non-empty text");
         }
         if (prompt == null && batch == null) {
             throw parameterError("ask needs a PROMPT, or --batch FILE");
@@ -167,22 +184,38 @@ final class AskCommand implements Callable<Integer> {
                 + String.join(", ", java.util.Arrays.stream(Variant.values()).map(Variant::label).toList())));
     }
 
-    /** --greedy; else the model's own settings, with any of --temperature, --top-p, --top-k put over them. */
+    /**
+     * --greedy; else the model's own settings, with any of --temperature, --top-p, --top-k, --min-p
+     * put over them; --repetition-penalty applies either way.
+     */
     private Sampling sampling(LanguageModel loaded) {
-        if (greedy) {
-            return Sampling.GREEDY;
-        }
-        long seedValue = seed != null ? seed : ThreadLocalRandom.current().nextLong();
-        Sampling defaults = loaded.defaultSampling(seedValue);
-        if (temperature == null && topP == null && topK == null) {
-            return defaults;
-        }
-        double t = temperature != null ? temperature : defaults.greedy() ? 1.0 : defaults.temperature();
         try {
-            return new Sampling(t, topK != null ? topK : defaults.topK(), topP != null ? topP : defaults.topP(), seedValue);
+            Sampling chosen;
+            if (greedy) {
+                chosen = Sampling.GREEDY;
+            } else {
+                long seedValue = seed != null ? seed : ThreadLocalRandom.current().nextLong();
+                Sampling defaults = loaded.defaultSampling(seedValue);
+                if (temperature == null && topP == null && topK == null && minP == null) {
+                    chosen = defaults;
+                } else {
+                    double t = temperature != null ? temperature : defaults.greedy() ? 1.0 : defaults.temperature();
+                    chosen = new Sampling(t, topK != null ? topK : defaults.topK(), topP != null ? topP : defaults.topP(),
+                            minP != null ? minP : defaults.minP(), defaults.repetitionPenalty(), seedValue);
+                }
+            }
+            return repetitionPenalty == null ? chosen : chosen.withRepetitionPenalty(repetitionPenalty);
         } catch (IllegalArgumentException e) {
             throw new AppException(e.getMessage());
         }
+    }
+
+    /** No flag: think without a budget; --no-think or --think-budget 0: do not think. */
+    private ThinkingBudget thinkingBudget() {
+        if (thinking == null) {
+            return ThinkingBudget.UNLIMITED;
+        }
+        return thinking.off ? ThinkingBudget.OFF : ThinkingBudget.of(thinking.budget);
     }
 
     private static void checkImages(LanguageModel loaded, List<Path> files) {
@@ -193,7 +226,8 @@ final class AskCommand implements Callable<Integer> {
     }
 
     /** Generates one answer; stops cleanly (finish reason "cancelled") on Ctrl+C. */
-    private GenerationResult answer(LanguageModel loaded, String question, Sampling sampling, PrintWriter out, boolean stream) {
+    private GenerationResult answer(LanguageModel loaded, String question, ThinkingBudget budget, Sampling sampling, PrintWriter out,
+            boolean stream) {
         Cancellation cancellation = new Cancellation();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
@@ -206,12 +240,12 @@ final class AskCommand implements Callable<Integer> {
         }, "kestrel-ask-interrupt");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            int[] ids = loaded.prompt(List.of(ChatMessage.user(question)));
-            GenerationRequest request = new GenerationRequest(ids, sampling, maxTokens, prefillChunk, cancellation);
+            PreparedPrompt prepared = loaded.prompt(List.of(ChatMessage.user(question)), budget);
+            GenerationRequest request = GenerationRequest.of(prepared, sampling, maxTokens, budget)
+                    .withStopStrings(stops).withPrefillChunk(prefillChunk).withCancellation(cancellation);
             return loaded.generate(request, event -> {
-                if (stream && event instanceof GenerationEvent.Text(String delta)) {
-                    out.print(delta);
-                    out.flush();
+                if (stream) {
+                    print(event, out);
                 }
             });
         } finally {
@@ -221,6 +255,21 @@ final class AskCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // The hook is running: the JVM is on its way out after this answer.
             }
+        }
+    }
+
+    /** The answer as it is written; thinking between <think> lines unless --hide-thinking. */
+    private void print(GenerationEvent event, PrintWriter out) {
+        String text = switch (event) {
+            case GenerationEvent.ThinkingStarted started -> hideThinking ? "" : "<think>\n";
+            case GenerationEvent.Thinking(String delta) -> hideThinking ? "" : delta;
+            case GenerationEvent.ThinkingEnded ended -> hideThinking ? "" : "\n</think>\n\n";
+            case GenerationEvent.Text(String delta) -> delta;
+            default -> "";
+        };
+        if (!text.isEmpty()) {
+            out.print(text);
+            out.flush();
         }
     }
 
@@ -243,7 +292,15 @@ final class AskCommand implements Callable<Integer> {
             List<Path> requestImages = new ArrayList<>();
             request.path("images").forEach(image -> requestImages.add(folder.resolve(image.asText())));
             checkImages(loaded, requestImages);
-            GenerationResult result = answer(loaded, request.get("prompt").asText(), sampling, spec.commandLine().getOut(), false);
+            ThinkingBudget budget = thinkingBudget();
+            if (request.has("think_budget")) {
+                JsonNode value = request.get("think_budget");
+                if (!value.isNull() && !(value.canConvertToInt() && value.asInt() >= 0)) {
+                    throw new AppException("line " + line + " has a \"think_budget\" that is not null or a whole number of tokens");
+                }
+                budget = value.isNull() ? ThinkingBudget.UNLIMITED : ThinkingBudget.of(value.asInt());
+            }
+            GenerationResult result = answer(loaded, request.get("prompt").asText(), budget, sampling, spec.commandLine().getOut(), false);
             return resultJson(result, loaded.loadMs());
         } catch (RuntimeException e) {
             ObjectNode error = JsonLines.MAPPER.createObjectNode();

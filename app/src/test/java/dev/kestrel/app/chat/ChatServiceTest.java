@@ -85,7 +85,8 @@ class ChatServiceTest {
             Reply reply = chat.send(OptionalLong.empty(), "hello ".repeat(600), e -> {});
             ReplyEvent end = reply.done().get(30, TimeUnit.SECONDS);
             assertThat(end).isInstanceOfSatisfying(ReplyEvent.Failed.class,
-                    f -> assertThat(f.message()).startsWith("the prompt is 1200 tokens long"));
+                    f -> assertThat(f.message()).isEqualTo("the message is 1200 tokens long with its prompt, and this model reads at most"
+                            + " 512 tokens with room for the reply; shorten it"));
             assertThat(chat.messages(reply.conversationId())).extracting(HistoryMessage::status)
                     .containsExactly("complete", "failed");
         }

@@ -90,7 +90,7 @@ class AskCommandTest {
     @Test
     void badUsageIsOneLineAndExitTwo() {
         assertThat(CliRun.of("ask", "--greedy", "--temperature", "0.7", "hi").err())
-                .isEqualTo("kestrel: --greedy excludes --temperature, --top-p and --top-k (see 'kestrel ask --help')\n");
+                .isEqualTo("kestrel: --greedy excludes --temperature, --top-p, --top-k and --min-p (see 'kestrel ask --help')\n");
         assertThat(CliRun.of("ask", "--greedy").status()).isEqualTo(2);
         assertThat(CliRun.of("ask", "--max-tokens", "lots", "hi").err()).startsWith("kestrel: Invalid value for option '--max-tokens'");
         assertThat(CliRun.of("ask", "--no-think", "--think-budget", "4", "hi").status()).isEqualTo(2);

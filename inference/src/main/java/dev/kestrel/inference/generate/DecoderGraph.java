@@ -24,21 +24,29 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A text decoder graph in the onnx-community layout, bound by name: {@code input_ids},
- * {@code attention_mask}, {@code position_ids} (when the graph has it) and
- * {@code past_key_values.N.key/value} in; {@code logits} and {@code present.N.key/value} out.
- * Names and dtypes come from the graph and are checked against config.json's dimensions.
+ * A text decoder graph in the onnx-community layout, bound by name: {@code input_ids} (or
+ * {@code inputs_embeds} from a separate embed_tokens graph), {@code attention_mask},
+ * {@code position_ids} and {@code past_key_values.N.key/value} in; {@code logits} and
+ * {@code present.N.key/value} out. {@code use_cache_branch} and {@code num_logits_to_keep} are fed
+ * when a graph has them. Names and dtypes come from the graph and are checked against
+ * config.json's dimensions.
  */
 final class DecoderGraph implements AutoCloseable {
 
     static final String INPUT_IDS = "input_ids";
+    static final String INPUTS_EMBEDS = "inputs_embeds";
+    static final String USE_CACHE_BRANCH = "use_cache_branch";
+    static final String LOGITS_TO_KEEP = "num_logits_to_keep";
     static final String ATTENTION_MASK = "attention_mask";
     static final String POSITION_IDS = "position_ids";
     static final String LOGITS = "logits";
 
     private final OrtSession session;
+    private final OrtSession embedSession;
     private final OrtEnvironment env = OrtRuntime.environment();
     private final boolean hasPositionIds;
+    private final boolean hasCacheBranch;
+    private final boolean hasLogitsToKeep;
     private final List<String> pastNames;
     private final List<String> presentNames;
     private final Set<String> presentSet;
@@ -47,10 +55,13 @@ final class DecoderGraph implements AutoCloseable {
     private final long[] emptyKvShape;
     private final int vocab;
 
-    private DecoderGraph(OrtSession session, boolean hasPositionIds, List<String> pastNames, List<String> presentNames,
-            OnnxJavaType kvType, OnnxJavaType logitsType, long[] emptyKvShape, int vocab) {
+    private DecoderGraph(OrtSession session, OrtSession embedSession, Set<String> inputs, List<String> pastNames,
+            List<String> presentNames, OnnxJavaType kvType, OnnxJavaType logitsType, long[] emptyKvShape, int vocab) {
         this.session = session;
-        this.hasPositionIds = hasPositionIds;
+        this.embedSession = embedSession;
+        this.hasPositionIds = inputs.contains(POSITION_IDS);
+        this.hasCacheBranch = inputs.contains(USE_CACHE_BRANCH);
+        this.hasLogitsToKeep = inputs.contains(LOGITS_TO_KEEP);
         this.pastNames = pastNames;
         this.presentNames = presentNames;
         this.presentSet = new LinkedHashSet<>(presentNames);
@@ -60,12 +71,23 @@ final class DecoderGraph implements AutoCloseable {
         this.vocab = vocab;
     }
 
-    /** Binds an open session; closes it and explains when the graph does not fit the config. */
+    /** Binds an open decoder session; closes it and explains when the graph does not fit the config. */
     static DecoderGraph bind(OrtSession session, ModelConfig config, Path file) {
+        return bind(session, null, config, file);
+    }
+
+    /**
+     * Binds a decoder fed {@code inputs_embeds} with the embed_tokens session that makes them (or
+     * null for a decoder fed {@code input_ids}); closes both and explains when they do not fit.
+     */
+    static DecoderGraph bind(OrtSession session, OrtSession embedSession, ModelConfig config, Path file) {
         try {
-            return bindOrThrow(session, config, file);
+            return bindOrThrow(session, embedSession, config, file);
         } catch (RuntimeException | OrtException e) {
             closeQuietly(session, e);
+            if (embedSession != null) {
+                closeQuietly(embedSession, e);
+            }
             if (e instanceof InferenceException inference) {
                 throw inference;
             }
@@ -73,14 +95,18 @@ final class DecoderGraph implements AutoCloseable {
         }
     }
 
-    private static DecoderGraph bindOrThrow(OrtSession session, ModelConfig config, Path file) throws OrtException {
+    private static DecoderGraph bindOrThrow(OrtSession session, OrtSession embedSession, ModelConfig config, Path file)
+            throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         Map<String, NodeInfo> outputs = session.getOutputInfo();
         List<String> missing = new ArrayList<>();
-        for (String name : List.of(INPUT_IDS, ATTENTION_MASK)) {
+        for (String name : List.of(embedSession == null ? INPUT_IDS : INPUTS_EMBEDS, ATTENTION_MASK)) {
             if (!inputs.containsKey(name)) {
                 missing.add("input " + name);
             }
+        }
+        if (embedSession != null && !embedSession.getInputInfo().containsKey(INPUT_IDS)) {
+            throw new ModelFolderException("the embed_tokens graph beside '" + file + "' has no input_ids input");
         }
         if (!outputs.containsKey(LOGITS)) {
             missing.add("output " + LOGITS);
@@ -115,7 +141,7 @@ final class DecoderGraph implements AutoCloseable {
         TensorInfo logitsInfo = (TensorInfo) outputs.get(LOGITS).getInfo();
         long[] logitsShape = logitsInfo.getShape(); // [batch, sequence, vocab]
         int vocab = logitsShape.length == 3 && logitsShape[2] > 0 ? (int) logitsShape[2] : config.vocabSize();
-        return new DecoderGraph(session, inputs.containsKey(POSITION_IDS), List.copyOf(past), List.copyOf(present),
+        return new DecoderGraph(session, embedSession, inputs.keySet(), List.copyOf(past), List.copyOf(present),
                 kvInfo.type, logitsInfo.type, new long[] {1, config.keyValueHeads(), 0, config.headDim()}, vocab);
     }
 
@@ -156,14 +182,31 @@ final class DecoderGraph implements AutoCloseable {
         int count = to - from;
         int past = cache.length();
         Map<String, OnnxTensorLike> feed = new HashMap<>(cache.tensors());
-        List<OnnxTensor> owned = new ArrayList<>(4);
+        List<AutoCloseable> owned = new ArrayList<>(6);
         OrtSession.Result result = null;
         try {
             LongBuffer idBuffer = buffers.longs(0, count);
             for (int i = from; i < to; i++) {
                 idBuffer.put(ids[i]);
             }
-            owned.add(put(feed, INPUT_IDS, OnnxTensor.createTensor(env, idBuffer.flip(), new long[] {1, count})));
+            OnnxTensor idTensor = OnnxTensor.createTensor(env, idBuffer.flip(), new long[] {1, count});
+            owned.add(idTensor);
+            if (embedSession == null) {
+                feed.put(INPUT_IDS, idTensor);
+            } else {
+                // [1, count, hidden], handed from one session to the other without leaving native memory
+                OrtSession.Result embeds = embedSession.run(Map.of(INPUT_IDS, idTensor));
+                owned.add(embeds);
+                feed.put(INPUTS_EMBEDS, (OnnxTensor) embeds.get(0));
+            }
+            if (hasCacheBranch) {
+                owned.add(put(feed, USE_CACHE_BRANCH, OnnxTensor.createTensor(env, new boolean[] {past > 0})));
+            }
+            int rows = count;
+            if (hasLogitsToKeep) {
+                owned.add(put(feed, LOGITS_TO_KEEP, OnnxTensor.createTensor(env, 1L)));
+                rows = 1;
+            }
             owned.add(put(feed, ATTENTION_MASK, OnnxTensor.createTensor(env, buffers.ones(past + count), new long[] {1, past + count})));
             if (hasPositionIds) {
                 LongBuffer positions = buffers.longs(1, count);
@@ -172,19 +215,27 @@ final class DecoderGraph implements AutoCloseable {
                 }
                 owned.add(put(feed, POSITION_IDS, OnnxTensor.createTensor(env, positions.flip(), new long[] {1, count})));
             }
-            OnnxTensor logits = buffers.logits(env, count, vocab, logitsType); // [1, count, vocab], written in place
+            OnnxTensor logits = buffers.logits(env, rows, vocab, logitsType); // [1, rows, vocab], written in place
             owned.add(logits);
             result = session.run(feed, presentSet, Map.of(LOGITS, logits));
             cache.advance(result, count);
             result = null;
-            return buffers.lastRow(count, vocab, logitsType);
+            return buffers.lastRow(rows, vocab, logitsType);
         } catch (OrtException e) {
             throw new InferenceException("the decoder failed at position " + past + ": " + OrtRuntime.reason(e), e);
         } finally {
             if (result != null) {
                 result.close();
             }
-            owned.forEach(OnnxTensor::close);
+            owned.forEach(DecoderGraph::closeQuietly);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            throw new InferenceException("cannot free a tensor: " + e.getMessage(), e);
         }
     }
 
@@ -197,6 +248,9 @@ final class DecoderGraph implements AutoCloseable {
     public void close() {
         try {
             session.close();
+            if (embedSession != null) {
+                embedSession.close();
+            }
         } catch (OrtException e) {
             throw new InferenceException("cannot close the decoder session: " + OrtRuntime.reason(e), e);
         }

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 
 /**
  * Picks the next token from one row of logits according to a {@link Sampling}: temperature, then
- * top-k, then top-p over the survivors, then one draw (transformers' order).
+ * top-k, then top-p and min-p over the survivors, then one draw (transformers' order).
  *
  * <p>Candidates are ranked as packed longs (sortable logit bits above, reversed index below), so
  * ranking a 151k vocabulary needs no boxing: a bounded heap for top-k, a primitive sort otherwise.
@@ -57,10 +57,19 @@ final class Sampler {
                     break;
                 }
             }
-            total = 0;
-            for (int i = 0; i < keep; i++) {
-                total += weights[i];
+        }
+        if (sampling.minP() > 0) {
+            // Keep tokens at least min-p times as likely as the best one (weights are relative probabilities).
+            double floor = sampling.minP() * weights[0];
+            int kept = 1;
+            while (kept < keep && weights[kept] >= floor) {
+                kept++;
             }
+            keep = kept;
+        }
+        total = 0;
+        for (int i = 0; i < keep; i++) {
+            total += weights[i];
         }
         double draw = random.nextDouble() * total;
         for (int i = 0; i < keep; i++) {

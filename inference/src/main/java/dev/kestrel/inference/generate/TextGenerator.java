@@ -1,38 +1,58 @@
 package dev.kestrel.inference.generate;
 
 import dev.kestrel.inference.InvalidRequestException;
+import ai.onnxruntime.OrtSession;
 import dev.kestrel.inference.model.ModelConfig;
+import dev.kestrel.inference.model.ModelFolder;
 import dev.kestrel.inference.runtime.OrtRuntime;
-import dev.kestrel.inference.tokenizer.TokenStream;
 import dev.kestrel.inference.tokenizer.Tokenizer;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Generates replies with one text decoder graph: chunked prefill, then one token per step with the
- * KV cache kept native. Immutable and shareable; each {@link #generate} call has its own cache.
+ * KV cache kept native. Immutable and shareable; each {@link #generate} call has its own state.
  */
 public final class TextGenerator implements AutoCloseable {
 
     private final DecoderGraph graph;
     private final Tokenizer tokenizer;
     private final Set<Integer> stopIds;
+    private final Optional<ThinkingTokens> thinkingTokens;
     private final int contextLength;
 
-    private TextGenerator(DecoderGraph graph, Tokenizer tokenizer, Set<Integer> stopIds, int contextLength) {
+    private TextGenerator(DecoderGraph graph, Tokenizer tokenizer, Set<Integer> stopIds, Optional<ThinkingTokens> thinkingTokens,
+            int contextLength) {
         this.graph = graph;
         this.tokenizer = tokenizer;
         this.stopIds = stopIds;
+        this.thinkingTokens = thinkingTokens;
         this.contextLength = contextLength;
     }
 
-    /** Opens {@code graphFile} and binds it to the config; the tokenizer stays owned by the caller. */
-    public static TextGenerator open(Path graphFile, ModelConfig config, Tokenizer tokenizer, Set<Integer> stopIds, int threads) {
-        DecoderGraph graph = DecoderGraph.bind(OrtRuntime.open(graphFile, threads), config, graphFile);
-        return new TextGenerator(graph, tokenizer, Set.copyOf(stopIds), config.contextLength());
+    /**
+     * Opens the decoder graph (and, for the split layout, the embed_tokens graph that feeds it) and
+     * binds it to the config; the tokenizer stays owned by the caller.
+     */
+    public static TextGenerator open(ModelFolder.DecoderChoice graphs, ModelConfig config, Tokenizer tokenizer, Set<Integer> stopIds,
+            int threads) {
+        OrtSession embed = graphs.embedTokens().map(file -> OrtRuntime.open(file, threads)).orElse(null);
+        OrtSession decoder;
+        try {
+            decoder = OrtRuntime.open(graphs.file(), threads);
+        } catch (RuntimeException e) {
+            if (embed != null) {
+                try {
+                    embed.close();
+                } catch (ai.onnxruntime.OrtException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+        DecoderGraph graph = DecoderGraph.bind(decoder, embed, config, graphs.file());
+        return new TextGenerator(graph, tokenizer, Set.copyOf(stopIds), ThinkingTokens.of(tokenizer), config.contextLength());
     }
 
     public int contextLength() {
@@ -43,6 +63,10 @@ public final class TextGenerator implements AutoCloseable {
         return OrtRuntime.CPU_PROVIDER;
     }
 
+    public Optional<ThinkingTokens> thinkingTokens() {
+        return thinkingTokens;
+    }
+
     public GenerationResult generate(GenerationRequest request, Consumer<? super GenerationEvent> listener) {
         int[] prompt = request.promptIds();
         if (prompt.length >= contextLength) {
@@ -51,10 +75,7 @@ public final class TextGenerator implements AutoCloseable {
         }
         int limit = Math.min(request.maxNewTokens(), contextLength - prompt.length);
         Cancellation cancellation = request.cancellation();
-        Sampler sampler = new Sampler(request.sampling());
-        TokenStream stream = new TokenStream(tokenizer);
-        StringBuilder text = new StringBuilder();
-        List<Integer> tokens = new ArrayList<>();
+        Generation generation = new Generation(request, tokenizer, thinkingTokens, stopIds, graph.vocabSize(), listener);
         long start = System.nanoTime();
         double prefillMs = 0;
         double ttftMs = 0;
@@ -69,26 +90,20 @@ public final class TextGenerator implements AutoCloseable {
             prefillMs = millisSince(start);
             if (logits != null && cache.length() == prompt.length) {
                 listener.accept(new GenerationEvent.PrefillDone(prompt.length, prefillMs));
+                generation.start();
                 int[] step = new int[1];
                 while (true) {
-                    int id = sampler.next(logits);
-                    tokens.add(id);
-                    if (tokens.size() == 1) {
+                    int id = generation.choose(logits);
+                    if (generation.generated() == 0) {
                         ttftMs = millisSince(start);
                         firstTokenAt = System.nanoTime();
                     }
-                    listener.accept(new GenerationEvent.Token(id));
-                    if (stopIds.contains(id)) {
-                        reason = FinishReason.STOP;
-                        break;
-                    }
-                    emit(stream.push(id), text, listener);
-                    if (tokens.size() >= limit) {
-                        reason = FinishReason.LENGTH;
+                    FinishReason end = generation.accept(id, limit);
+                    if (end != null) {
+                        reason = end;
                         break;
                     }
                     if (cancellation.isCancelled()) {
-                        reason = FinishReason.CANCELLED;
                         break;
                     }
                     step[0] = id;
@@ -96,20 +111,8 @@ public final class TextGenerator implements AutoCloseable {
                 }
             }
         }
-        emit(stream.flush(), text, listener);
         double decodeMs = firstTokenAt == 0 ? 0 : millisSince(firstTokenAt);
-        Usage usage = new Usage(prompt.length, 0, 0, tokens.size());
-        Timings timings = new Timings(0, 0, prefillMs, ttftMs, decodeMs);
-        GenerationResult result = new GenerationResult(text.toString(), "", tokens, reason, usage, timings, device());
-        listener.accept(new GenerationEvent.Finished(result));
-        return result;
-    }
-
-    private static void emit(String delta, StringBuilder text, Consumer<? super GenerationEvent> listener) {
-        if (!delta.isEmpty()) {
-            text.append(delta);
-            listener.accept(new GenerationEvent.Text(delta));
-        }
+        return generation.finish(reason, prompt.length, new Timings(0, 0, prefillMs, ttftMs, decodeMs), device());
     }
 
     private static double millisSince(long nanos) {

@@ -10,17 +10,25 @@ import java.util.OptionalInt;
  * defaults used when the user chooses none.
  */
 public record GenerationDefaults(
-        List<Integer> eosTokenIds, boolean doSample, OptionalDouble temperature, OptionalDouble topP, OptionalInt topK) {
+        List<Integer> eosTokenIds, boolean doSample, OptionalDouble temperature, OptionalDouble topP, OptionalInt topK,
+        OptionalDouble minP, OptionalDouble repetitionPenalty) {
 
-    public static final GenerationDefaults NONE =
-            new GenerationDefaults(List.of(), false, OptionalDouble.empty(), OptionalDouble.empty(), OptionalInt.empty());
+    public static final GenerationDefaults NONE = new GenerationDefaults(List.of(), false, OptionalDouble.empty(),
+            OptionalDouble.empty(), OptionalInt.empty(), OptionalDouble.empty(), OptionalDouble.empty());
 
     static GenerationDefaults parse(JsonNode root) {
         return new GenerationDefaults(
                 JsonFiles.intList(root.get("eos_token_id")),
                 root.path("do_sample").asBoolean(false),
-                root.has("temperature") ? OptionalDouble.of(root.get("temperature").asDouble()) : OptionalDouble.empty(),
-                root.has("top_p") ? OptionalDouble.of(root.get("top_p").asDouble()) : OptionalDouble.empty(),
-                root.has("top_k") ? OptionalInt.of(root.get("top_k").asInt()) : OptionalInt.empty());
+                number(root, "temperature"),
+                number(root, "top_p"),
+                root.path("top_k").canConvertToInt() ? OptionalInt.of(root.get("top_k").asInt()) : OptionalInt.empty(),
+                number(root, "min_p"),
+                number(root, "repetition_penalty"));
+    }
+
+    private static OptionalDouble number(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        return value != null && value.isNumber() ? OptionalDouble.of(value.asDouble()) : OptionalDouble.empty();
     }
 }

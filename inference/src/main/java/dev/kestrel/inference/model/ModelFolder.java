@@ -17,24 +17,40 @@ import java.util.Optional;
  */
 public final class ModelFolder {
 
-    /** The text-only graph name: {@code onnx/model.onnx} fed {@code input_ids}. */
+    /** The text-only graph: {@code onnx/model.onnx} fed {@code input_ids}. */
     public static final String TEXT_DECODER = "model";
+    /** The split layout of vision-language exports: embeddings by one graph ... */
+    public static final String EMBED_TOKENS = "embed_tokens";
+    /** ... and the decoder fed {@code inputs_embeds} by another. */
+    public static final String MERGED_DECODER = "decoder_model_merged";
+
+    /** How the language model's graphs are laid out. */
+    public enum Layout {
+        /** {@code onnx/model*.onnx} fed input_ids. */
+        TEXT,
+        /** {@code onnx/embed_tokens*.onnx} + {@code onnx/decoder_model_merged*.onnx} fed inputs_embeds. */
+        SPLIT
+    }
 
     private final Path root;
     private final ModelConfig config;
     private final GenerationDefaults generationDefaults;
     private final Path tokenizerFile;
     private final JsonNode tokenizerConfig;
+    private final Layout layout;
     private final Map<Variant, Path> decoderVariants;
+    private final Map<Variant, Path> embedVariants;
 
     private ModelFolder(Path root, ModelConfig config, GenerationDefaults generationDefaults, Path tokenizerFile,
-            JsonNode tokenizerConfig, Map<Variant, Path> decoderVariants) {
+            JsonNode tokenizerConfig, Layout layout, Map<Variant, Path> decoderVariants, Map<Variant, Path> embedVariants) {
         this.root = root;
         this.config = config;
         this.generationDefaults = generationDefaults;
         this.tokenizerFile = tokenizerFile;
         this.tokenizerConfig = tokenizerConfig;
+        this.layout = layout;
         this.decoderVariants = decoderVariants;
+        this.embedVariants = embedVariants;
     }
 
     public static ModelFolder open(Path dir) {
@@ -45,7 +61,12 @@ public final class ModelFolder {
         if (!Files.isDirectory(root)) {
             throw new ModelFolderException("model folder '" + dir + "' is a file, not a folder");
         }
-        Map<Variant, Path> decoders = variantsOf(root.resolve("onnx"), TEXT_DECODER);
+        Path onnx = root.resolve("onnx");
+        Map<Variant, Path> textDecoders = variantsOf(onnx, TEXT_DECODER);
+        Map<Variant, Path> mergedDecoders = variantsOf(onnx, MERGED_DECODER);
+        Map<Variant, Path> embeds = variantsOf(onnx, EMBED_TOKENS);
+        Layout layout = textDecoders.isEmpty() && !(mergedDecoders.isEmpty() && embeds.isEmpty()) ? Layout.SPLIT : Layout.TEXT;
+        Map<Variant, Path> decoders = layout == Layout.SPLIT ? mergedDecoders : textDecoders;
         List<String> missing = new ArrayList<>();
         if (!Files.isRegularFile(root.resolve("config.json"))) {
             missing.add("config.json");
@@ -53,8 +74,14 @@ public final class ModelFolder {
         if (!Files.isRegularFile(root.resolve("tokenizer.json"))) {
             missing.add("tokenizer.json");
         }
-        if (decoders.isEmpty()) {
+        if (layout == Layout.TEXT && decoders.isEmpty()) {
             missing.add("onnx/model.onnx (or a variant such as onnx/model_q4.onnx)");
+        }
+        if (layout == Layout.SPLIT && decoders.isEmpty()) {
+            missing.add("onnx/decoder_model_merged.onnx to go with onnx/embed_tokens.onnx");
+        }
+        if (layout == Layout.SPLIT && embeds.isEmpty()) {
+            missing.add("onnx/embed_tokens.onnx to go with onnx/decoder_model_merged.onnx");
         }
         if (!missing.isEmpty()) {
             throw new ModelFolderException("model folder '" + dir + "' is incomplete: it has no " + String.join(", no ", missing));
@@ -68,7 +95,7 @@ public final class ModelFolder {
         JsonNode tokenizerConfig = Files.isRegularFile(tokenizerConfigFile)
                 ? JsonFiles.read(tokenizerConfigFile, root)
                 : JsonFiles.MAPPER.createObjectNode();
-        return new ModelFolder(root, config, defaults, root.resolve("tokenizer.json"), tokenizerConfig, decoders);
+        return new ModelFolder(root, config, defaults, root.resolve("tokenizer.json"), tokenizerConfig, layout, decoders, embeds);
     }
 
     private static Map<Variant, Path> variantsOf(Path onnxDir, String graph) {
@@ -107,35 +134,42 @@ public final class ModelFolder {
         return tokenizerConfig;
     }
 
+    public Layout layout() {
+        return layout;
+    }
+
     public Map<Variant, Path> decoderVariants() {
         return Map.copyOf(decoderVariants);
     }
 
     /**
-     * The decoder graph to load: the requested variant, or else the first present in {@code preference}.
+     * The graphs to load: the decoder in the requested variant, or else the first present in
+     * {@code preference}; for the split layout, the embeddings in the same variant when there is
+     * one, else the first preferred.
      */
     public DecoderChoice chooseDecoder(Optional<Variant> requested, List<Variant> preference) {
+        String graph = layout == Layout.SPLIT ? MERGED_DECODER : TEXT_DECODER;
+        Variant variant = choose(decoderVariants, graph, requested, preference);
+        Optional<Path> embed = Optional.empty();
+        if (layout == Layout.SPLIT) {
+            Variant embedVariant = embedVariants.containsKey(variant) ? variant : choose(embedVariants, EMBED_TOKENS, Optional.empty(), preference);
+            embed = Optional.of(embedVariants.get(embedVariant));
+        }
+        return new DecoderChoice(variant, decoderVariants.get(variant), embed);
+    }
+
+    private Variant choose(Map<Variant, Path> variants, String graph, Optional<Variant> requested, List<Variant> preference) {
         if (requested.isPresent()) {
             Variant variant = requested.get();
-            Path file = decoderVariants.get(variant);
-            if (file == null) {
+            if (!variants.containsKey(variant)) {
                 throw new ModelFolderException("model folder '" + root + "' has no " + variant.label() + " variant (onnx/"
-                        + variant.fileName(TEXT_DECODER) + "); it has " + labels());
+                        + variant.fileName(graph) + "); it has " + String.join(", ", variants.keySet().stream().map(Variant::label).toList()));
             }
-            return new DecoderChoice(variant, file);
+            return variant;
         }
-        for (Variant variant : preference) {
-            if (decoderVariants.containsKey(variant)) {
-                return new DecoderChoice(variant, decoderVariants.get(variant));
-            }
-        }
-        Variant any = decoderVariants.keySet().iterator().next();
-        return new DecoderChoice(any, decoderVariants.get(any));
+        return preference.stream().filter(variants::containsKey).findFirst().orElse(variants.keySet().iterator().next());
     }
 
-    private String labels() {
-        return String.join(", ", decoderVariants.keySet().stream().map(Variant::label).toList());
-    }
-
-    public record DecoderChoice(Variant variant, Path file) {}
+    /** The decoder graph file and, for the split layout, the embeddings graph that feeds it. */
+    public record DecoderChoice(Variant variant, Path file, Optional<Path> embedTokens) {}
 }

@@ -39,6 +39,11 @@ public final class TokenStream {
         return "";
     }
 
+    /** Whether ids are held back because they end in the middle of a character. */
+    public boolean pending() {
+        return read < size;
+    }
+
     /** The text still held back (an incomplete character at the very end), emitted as is. */
     public String flush() {
         String before = tokenizer.decode(ids, prefix, read);

@@ -2,7 +2,6 @@ package dev.kestrel.inference.generate;
 
 import dev.kestrel.inference.LanguageModel;
 import dev.kestrel.inference.runtime.OrtRuntime;
-import java.nio.file.Path;
 
 /** Opens a model's decoder graph on its own to read the logits of a prefill, for parity tests. */
 final class LogitsProbe implements AutoCloseable {
@@ -14,8 +13,9 @@ final class LogitsProbe implements AutoCloseable {
     }
 
     static LogitsProbe of(LanguageModel model) {
-        Path file = model.folder().decoderVariants().get(model.variant());
-        return new LogitsProbe(DecoderGraph.bind(OrtRuntime.open(file, 0), model.folder().config(), file));
+        var graphs = model.folder().chooseDecoder(java.util.Optional.of(model.variant()), java.util.List.of());
+        var embed = graphs.embedTokens().map(file -> OrtRuntime.open(file, 0)).orElse(null);
+        return new LogitsProbe(DecoderGraph.bind(OrtRuntime.open(graphs.file(), 0), embed, model.folder().config(), graphs.file()));
     }
 
     /** The logits after the last of {@code ids}, fed {@code chunk} tokens a step. */

@@ -121,8 +121,8 @@ class TextGeneratorTest {
     @Test
     void cancellationStopsAfterTheCurrentStep() {
         Cancellation cancellation = new Cancellation();
-        GenerationRequest request = new GenerationRequest(
-                model.tokenizer().encode("hello"), Sampling.GREEDY, 100, GenerationRequest.DEFAULT_PREFILL_CHUNK, cancellation);
+        GenerationRequest request = new GenerationRequest(model.tokenizer().encode("hello"), Sampling.GREEDY, 100)
+                .withCancellation(cancellation);
         GenerationResult result = model.generate(request, event -> {
             if (event instanceof GenerationEvent.Token token) {
                 cancellation.cancel();

@@ -107,14 +107,18 @@ public final class ChatView extends BorderPane {
     /** A message: who wrote it, its text, and a footer with its state or figures. */
     private final class MessageCell extends ListCell<MessageItem> {
         private final Label author = new Label();
+        private final Label thinking = new Label();
         private final Label text = new Label();
         private final Label footer = new Label();
-        private final VBox box = new VBox(2, author, text, footer);
+        private final VBox box = new VBox(2, author, thinking, text, footer);
 
         MessageCell() {
             author.getStyleClass().add("author");
             text.getStyleClass().add("message-text");
             text.setWrapText(true);
+            thinking.getStyleClass().add("thinking-text");
+            thinking.setWrapText(true);
+            thinking.maxWidthProperty().bind(messages.widthProperty().subtract(40));
             footer.getStyleClass().add("footer");
             text.maxWidthProperty().bind(messages.widthProperty().subtract(40));
             setPrefWidth(0);
@@ -124,6 +128,7 @@ public final class ChatView extends BorderPane {
         protected void updateItem(MessageItem item, boolean empty) {
             super.updateItem(item, empty);
             text.textProperty().unbind();
+            thinking.textProperty().unbind();
             footer.textProperty().unbind();
             getStyleClass().removeAll("user", "assistant");
             if (empty || item == null) {
@@ -134,6 +139,9 @@ public final class ChatView extends BorderPane {
             author.setText(user ? "You" : "Kestrel");
             getStyleClass().add(user ? "user" : "assistant");
             text.textProperty().bind(item.textProperty());
+            thinking.textProperty().bind(item.thinkingProperty());
+            thinking.visibleProperty().bind(item.thinkingProperty().isNotEmpty());
+            thinking.managedProperty().bind(thinking.visibleProperty());
             footer.textProperty().bind(item.footerProperty());
             footer.visibleProperty().bind(item.footerProperty().isNotEmpty());
             footer.managedProperty().bind(footer.visibleProperty());

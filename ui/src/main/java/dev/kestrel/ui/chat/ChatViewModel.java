@@ -73,11 +73,12 @@ public final class ChatViewModel {
         messages.addAll(question, answer);
         replying.set(true);
         stopRequested = false;
-        StreamingText streaming = new StreamingText(answer, ui);
+        StreamingText streaming = new StreamingText(answer::append, ui);
+        StreamingText thoughts = new StreamingText(answer::appendThinking, ui);
         OptionalLong target = conversation;
         background.execute(() -> {
             try {
-                Reply started = service.send(target, text, event -> onEvent(event, answer, streaming));
+                Reply started = service.send(target, text, event -> onEvent(event, answer, streaming, thoughts));
                 ui.execute(() -> {
                     reply = started;
                     conversation = OptionalLong.of(started.conversationId());
@@ -145,9 +146,13 @@ public final class ChatViewModel {
         messages.clear();
     }
 
-    private void onEvent(ReplyEvent event, MessageItem answer, StreamingText streaming) {
+    private void onEvent(ReplyEvent event, MessageItem answer, StreamingText streaming, StreamingText thoughts) {
         switch (event) {
             case ReplyEvent.Text(String delta) -> streaming.add(delta);
+            case ReplyEvent.Thinking(String delta) -> thoughts.add(delta);
+            case ReplyEvent.ThinkingEnded ended -> ui.execute(() -> answer.setFooter(ended.forced()
+                    ? "thought for " + ended.tokens() + " tokens (budget reached) · writing…" : "writing…"));
+            case ReplyEvent.Notice notice -> ui.execute(() -> status.set(notice.message()));
             case ReplyEvent.Finished finished -> ui.execute(() -> {
                 answer.setText(finished.text());
                 answer.setFooter(footer(finished));
@@ -174,8 +179,9 @@ public final class ChatViewModel {
             case TRUNCATED -> "cut at the length limit · ";
             case STOPPED -> "stopped · ";
         };
-        return String.format(Locale.ROOT, "%s%d tokens · %.1f tokens/s · first token %.0f ms · %s",
-                how, stats.completionTokens(), stats.tokensPerSecond(), stats.ttftMs(), stats.device());
+        String thought = stats.thinkingTokens() > 0 ? stats.thinkingTokens() + " thinking · " : "";
+        return String.format(Locale.ROOT, "%s%d tokens · %s%.1f tokens/s · first token %.0f ms · %s",
+                how, stats.completionTokens(), thought, stats.tokensPerSecond(), stats.ttftMs(), stats.device());
     }
 
     public ObservableList<MessageItem> messages() {
@@ -209,13 +215,13 @@ public final class ChatViewModel {
 
     /** Streamed text waiting for the UI thread; one scheduled flush carries everything that arrived meanwhile. */
     private static final class StreamingText {
-        private final MessageItem item;
+        private final java.util.function.Consumer<String> target;
         private final Executor ui;
         private final StringBuilder pending = new StringBuilder();
         private boolean scheduled;
 
-        StreamingText(MessageItem item, Executor ui) {
-            this.item = item;
+        StreamingText(java.util.function.Consumer<String> target, Executor ui) {
+            this.target = target;
             this.ui = ui;
         }
 
@@ -234,7 +240,7 @@ public final class ChatViewModel {
                 pending.setLength(0);
                 scheduled = false;
             }
-            item.append(text);
+            target.accept(text);
         }
     }
 }

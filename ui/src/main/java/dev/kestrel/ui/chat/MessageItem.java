@@ -12,6 +12,7 @@ public final class MessageItem {
     private final Author author;
     private final ReadOnlyStringWrapper text = new ReadOnlyStringWrapper(this, "text", "");
     private final ReadOnlyStringWrapper footer = new ReadOnlyStringWrapper(this, "footer", "");
+    private final ReadOnlyStringWrapper thinking = new ReadOnlyStringWrapper(this, "thinking", "");
 
     MessageItem(Author author, String text) {
         this.author = author;
@@ -24,6 +25,7 @@ public final class MessageItem {
         if (!"complete".equals(message.status())) {
             item.footer.set(message.status());
         }
+        item.thinking.set(message.thinking());
         return item;
     }
 
@@ -41,6 +43,19 @@ public final class MessageItem {
 
     public ReadOnlyStringProperty footerProperty() {
         return footer.getReadOnlyProperty();
+    }
+
+    /** What the model thought before this reply; empty when it did not think. */
+    public ReadOnlyStringProperty thinkingProperty() {
+        return thinking.getReadOnlyProperty();
+    }
+
+    void appendThinking(String delta) {
+        thinking.set(thinking.get() + delta);
+    }
+
+    void setThinking(String value) {
+        thinking.set(value);
     }
 
     void append(String delta) {
