@@ -1,6 +1,8 @@
 package dev.kestrel.app;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -57,5 +59,22 @@ public record AppPaths(Path home) {
 
     public Path logs() {
         return home.resolve("logs");
+    }
+
+    /**
+     * Folders searched for execution-provider plug-in libraries (onnxruntime_providers_*.so, .dll,
+     * .dylib): {@code providers} in the data folder, the one beside the installed app, and those in
+     * KESTREL_EP_PATH.
+     */
+    public List<Path> providerFolders() {
+        List<Path> folders = new ArrayList<>(List.of(home.resolve("providers")));
+        BundledModels.root().ifPresent(models -> folders.add(models.resolveSibling("providers")));
+        String extra = System.getenv("KESTREL_EP_PATH");
+        if (extra != null && !extra.isBlank()) {
+            for (String part : extra.split(java.io.File.pathSeparator)) {
+                folders.add(Path.of(part));
+            }
+        }
+        return folders;
     }
 }

@@ -1,16 +1,20 @@
 package dev.kestrel.inference;
 
 import dev.kestrel.inference.model.Variant;
+import dev.kestrel.inference.runtime.DeviceKind;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * How to load a model.
  *
- * @param variant weights to load; empty picks the first present in {@link #CPU_PREFERENCE}
- * @param threads intra-op threads, 0 for ONNX Runtime's choice
+ * @param variant       weights to load; empty picks the first present in {@link #CPU_PREFERENCE}
+ * @param threads       intra-op threads, 0 for ONNX Runtime's choice
+ * @param device        where to run: auto (NPU, then GPU, then CPU), cpu, gpu or npu
+ * @param pluginFolders folders searched for execution-provider libraries to register
  */
-public record EngineOptions(Optional<Variant> variant, int threads) {
+public record EngineOptions(Optional<Variant> variant, int threads, DeviceKind device, List<Path> pluginFolders) {
 
     /**
      * On the CPU, 4-bit weights first (BlueLM-V-3B runs INT4 language weights), then full precision,
@@ -19,11 +23,16 @@ public record EngineOptions(Optional<Variant> variant, int threads) {
     public static final List<Variant> CPU_PREFERENCE = List.of(
             Variant.Q4, Variant.FP32, Variant.QUANTIZED, Variant.INT8, Variant.UINT8, Variant.BNB4, Variant.FP16, Variant.Q4F16);
 
-    public static final EngineOptions DEFAULT = new EngineOptions(Optional.empty(), 0);
+    public static final EngineOptions DEFAULT = new EngineOptions(Optional.empty(), 0, DeviceKind.AUTO, List.of());
 
     public EngineOptions {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be 0 (automatic) or more, not " + threads);
         }
+        pluginFolders = List.copyOf(pluginFolders);
+    }
+
+    public EngineOptions(Optional<Variant> variant, int threads) {
+        this(variant, threads, DeviceKind.AUTO, List.of());
     }
 }

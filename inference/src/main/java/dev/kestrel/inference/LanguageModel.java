@@ -16,6 +16,7 @@ import dev.kestrel.inference.prompt.ChatMessage;
 import dev.kestrel.inference.prompt.ChatTemplate;
 import dev.kestrel.inference.prompt.PlainPrompt;
 import dev.kestrel.inference.prompt.Role;
+import dev.kestrel.inference.runtime.Devices;
 import dev.kestrel.inference.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +59,8 @@ public final class LanguageModel implements AutoCloseable {
         Tokenizer tokenizer = Tokenizer.load(folder.tokenizerFile());
         try {
             Set<Integer> stopIds = stopIds(folder, tokenizer);
-            TextGenerator generator = TextGenerator.open(decoder, folder.config(), tokenizer, stopIds, options.threads());
+            Devices.Plan plan = Devices.plan(options.device(), Devices.discover(options.pluginFolders()));
+            TextGenerator generator = TextGenerator.open(decoder, folder.config(), tokenizer, stopIds, options.threads(), plan);
             return new LanguageModel(folder, tokenizer, template, generator, decoder.variant(), (System.nanoTime() - start) / 1e6);
         } catch (RuntimeException e) {
             tokenizer.close();
@@ -102,8 +104,14 @@ public final class LanguageModel implements AutoCloseable {
         return loadMs;
     }
 
+    /** The execution provider the model runs on, e.g. CPUExecutionProvider. */
     public String device() {
         return generator.device();
+    }
+
+    /** Why the model runs on the CPU though another device was asked for, if it does. */
+    public Optional<String> deviceFallback() {
+        return generator.plan().fallbackReason();
     }
 
     public int contextLength() {

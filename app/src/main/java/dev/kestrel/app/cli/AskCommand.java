@@ -3,6 +3,7 @@ package dev.kestrel.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kestrel.app.AppException;
+import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.BundledModels;
 import dev.kestrel.app.Failure;
 import dev.kestrel.inference.EngineOptions;
@@ -16,6 +17,7 @@ import dev.kestrel.inference.generate.Sampling;
 import dev.kestrel.inference.generate.ThinkingBudget;
 import dev.kestrel.inference.model.Variant;
 import dev.kestrel.inference.prompt.ChatMessage;
+import dev.kestrel.inference.runtime.DeviceKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -40,7 +42,13 @@ import picocli.CommandLine.ParentCommand;
         description = "Answers PROMPT with a model, streaming the answer to stdout as it is written.")
 final class AskCommand implements Callable<Integer> {
 
-    enum Device { auto, cpu, gpu, npu }
+    enum Device {
+        auto, cpu, gpu, npu;
+
+        DeviceKind kind() {
+            return DeviceKind.valueOf(name().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
 
     @ParentCommand
     KestrelCli cli;
@@ -120,18 +128,16 @@ final class AskCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
-        cli.paths();
+        AppPaths paths = cli.paths();
         PrintWriter out = spec.commandLine().getOut();
-        if (device == Device.gpu || device == Device.npu) {
-            spec.commandLine().getErr().println("kestrel: no " + device + " execution provider is available in this build;"
-                    + " running on the CPU");
-        }
         Path modelDir = model != null ? model : BundledModels.defaultModel();
-        EngineOptions options = new EngineOptions(variant == null ? Optional.empty() : Optional.of(parseVariant(variant)), threads);
+        EngineOptions options = new EngineOptions(variant == null ? Optional.empty() : Optional.of(parseVariant(variant)), threads,
+                device.kind(), paths.providerFolders());
         if (batch != null && !Files.isRegularFile(batch)) {
             throw new AppException("batch file '" + batch + "' does not exist");
         }
         try (LanguageModel loaded = LanguageModel.load(modelDir, options)) {
+            loaded.deviceFallback().ifPresent(reason -> spec.commandLine().getErr().println("kestrel: note: " + reason));
             Sampling sampling = sampling(loaded);
             if (batch != null) {
                 return answerBatch(loaded, sampling, out);

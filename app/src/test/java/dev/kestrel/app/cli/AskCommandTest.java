@@ -99,6 +99,63 @@ class AskCommandTest {
     }
 
     @Test
+    void aDeviceThatIsNotHereFallsBackToTheCpuAndSaysWhy() throws IOException {
+        CliRun run = CliRun.of("ask", "--home", home.toString(), "--device", "npu", "--greedy", "--max-tokens", "2", "--json", "hello");
+        assertThat(run.status()).isZero();
+        assertThat(run.err()).startsWith("kestrel: note: no npu execution provider was found");
+        assertThat(JSON.readTree(run.out()).get("device").asText()).isEqualTo("CPUExecutionProvider");
+    }
+
+    @Test
+    void devicesListsWhatIsFoundAndWhatAutoWouldUse() throws IOException {
+        CliRun run = CliRun.of("devices", "--home", home.toString(), "--json");
+        assertThat(run.status()).isZero();
+        JsonNode devices = JSON.readTree(run.out());
+        assertThat(devices.get("devices").toString()).contains("CPUExecutionProvider");
+        assertThat(devices.get("auto").get("provider").asText()).isEqualTo("CPUExecutionProvider");
+        assertThat(devices.get("plugin_folders").toString()).contains(home.resolve("providers").toString().replace("\\", "\\\\"));
+        assertThat(CliRun.of("devices", "--home", home.toString()).out()).contains("--device auto uses: CPUExecutionProvider (cpu)");
+    }
+
+    @Test
+    void promptPrintsTheTemplateRenderedExactly() {
+        Path qwen3 = Path.of(System.getProperty("kestrel.root")).resolve("models/fixtures/tiny-qwen3");
+        CliRun run = CliRun.withInput("[{\"role\": \"user\", \"content\": \"hi\"}]", "prompt", "--home", home.toString(),
+                "--model", qwen3.toString(), "--no-think");
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n");
+        CliRun thinking = CliRun.withInput("[{\"role\": \"user\", \"content\": \"hi\"}]", "prompt", "--home", home.toString(),
+                "--model", qwen3.toString());
+        assertThat(thinking.out()).isEqualTo("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
+        assertBadInput(CliRun.withInput("[]", "prompt", "--home", home.toString(), "--model", model().toString()),
+                "kestrel: model folder '" + model() + "' has no chat template (tokenizer_config.json \"chat_template\","
+                        + " chat_template.jinja or chat_template.json)");
+        assertBadInput(CliRun.withInput("{\"role\": \"user\"}", "prompt", "--home", home.toString(), "--model", qwen3.toString()),
+                "kestrel: stdin is not a JSON array of messages");
+    }
+
+    @Test
+    void aThinkingModelAnswersWithItsThinkingApart() throws IOException {
+        Path qwen3 = Path.of(System.getProperty("kestrel.root")).resolve("models/fixtures/tiny-qwen3");
+        JsonNode answer = JSON.readTree(CliRun.of("ask", "--home", home.toString(), "--model", qwen3.toString(), "--variant", "fp32",
+                "--greedy", "--json", "hello").out());
+        assertThat(answer.get("thinking").asText()).isEqualTo("The user says hello. I greet them back.");
+        assertThat(answer.get("text").asText()).isEqualTo("Hello! I am a tiny Qwen3-style test model.");
+        assertThat(answer.get("usage").get("thinking_tokens").asInt()).isPositive();
+        assertThat(answer.get("finish_reason").asText()).isEqualTo("stop");
+
+        JsonNode direct = JSON.readTree(CliRun.of("ask", "--home", home.toString(), "--model", qwen3.toString(), "--variant", "fp32",
+                "--greedy", "--think-budget", "0", "--json", "hello").out());
+        assertThat(direct.get("thinking").asText()).isEmpty();
+        assertThat(direct.get("usage").get("thinking_tokens").asInt()).isZero();
+
+        String streamed = CliRun.of("ask", "--home", home.toString(), "--model", qwen3.toString(), "--variant", "fp32", "--greedy",
+                "hello").out();
+        assertThat(streamed).isEqualTo("<think>\nThe user says hello. I greet them back.\n</think>\n\nHello! I am a tiny Qwen3-style"
+                + " test model.\n");
+    }
+
+    @Test
     void anImageForATextOnlyModelIsRefused() {
         assertBadInput(CliRun.of("ask", "--home", home.toString(), "--image", "cat.png", "what is this?"),
                 "kestrel: model 'tiny-decoder' reads text only and cannot take images (cat.png)");

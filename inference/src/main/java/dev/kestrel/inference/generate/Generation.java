@@ -32,6 +32,7 @@ final class Generation {
     private final StringBuilder answer = new StringBuilder();
     private final StringBuilder thinking = new StringBuilder();
     private final Deque<Integer> forced = new ArrayDeque<>();
+    private final StringBuilder thinkingWhitespace = new StringBuilder();
     private TokenStream stream;
     private boolean inThinking;
     private boolean trimLeading;
@@ -153,8 +154,18 @@ final class Generation {
             trimLeading = false;
         }
         if (inThinking) {
-            thinking.append(text);
-            listener.accept(new GenerationEvent.Thinking(text));
+            // Whitespace at the end of a thought is held until more thought follows; the block's end drops it.
+            String held = thinkingWhitespace + text;
+            int end = held.length();
+            while (end > 0 && Character.isWhitespace(held.charAt(end - 1))) {
+                end--;
+            }
+            thinkingWhitespace.setLength(0);
+            thinkingWhitespace.append(held, end, held.length());
+            if (end > 0) {
+                thinking.append(held, 0, end);
+                listener.accept(new GenerationEvent.Thinking(held.substring(0, end)));
+            }
         } else {
             String shown = stopStrings.accept(text);
             if (!shown.isEmpty()) {
@@ -167,6 +178,7 @@ final class Generation {
     private void flushChannel() {
         emit(stream.flush());
         stream = new TokenStream(tokenizer);
+        thinkingWhitespace.setLength(0);
     }
 
     /** Ends the reply: releases held text, and builds the result. */
@@ -185,7 +197,7 @@ final class Generation {
             listener.accept(new GenerationEvent.ThinkingEnded(thinkingCount, blockForced));
         }
         Usage usage = new Usage(promptTokens, 0, thinkingTotal, tokens.size());
-        GenerationResult result = new GenerationResult(answer.toString(), thinking.toString().strip(), tokens, reason, usage,
+        GenerationResult result = new GenerationResult(answer.toString(), thinking.toString(), tokens, reason, usage,
                 timings, device);
         listener.accept(new GenerationEvent.Finished(result));
         return result;

@@ -4,6 +4,7 @@ import dev.kestrel.inference.InvalidRequestException;
 import ai.onnxruntime.OrtSession;
 import dev.kestrel.inference.model.ModelConfig;
 import dev.kestrel.inference.model.ModelFolder;
+import dev.kestrel.inference.runtime.Devices;
 import dev.kestrel.inference.runtime.OrtRuntime;
 import dev.kestrel.inference.tokenizer.Tokenizer;
 import java.util.Optional;
@@ -21,10 +22,12 @@ public final class TextGenerator implements AutoCloseable {
     private final Set<Integer> stopIds;
     private final Optional<ThinkingTokens> thinkingTokens;
     private final int contextLength;
+    private final Devices.Plan plan;
 
     private TextGenerator(DecoderGraph graph, Tokenizer tokenizer, Set<Integer> stopIds, Optional<ThinkingTokens> thinkingTokens,
-            int contextLength) {
+            int contextLength, Devices.Plan plan) {
         this.graph = graph;
+        this.plan = plan;
         this.tokenizer = tokenizer;
         this.stopIds = stopIds;
         this.thinkingTokens = thinkingTokens;
@@ -32,15 +35,15 @@ public final class TextGenerator implements AutoCloseable {
     }
 
     /**
-     * Opens the decoder graph (and, for the split layout, the embed_tokens graph that feeds it) and
-     * binds it to the config; the tokenizer stays owned by the caller.
+     * Opens the decoder graph (and, for the split layout, the embed_tokens graph that feeds it) on
+     * the planned device and binds it to the config; the tokenizer stays owned by the caller.
      */
     public static TextGenerator open(ModelFolder.DecoderChoice graphs, ModelConfig config, Tokenizer tokenizer, Set<Integer> stopIds,
-            int threads) {
-        OrtSession embed = graphs.embedTokens().map(file -> OrtRuntime.open(file, threads)).orElse(null);
-        OrtSession decoder;
+            int threads, Devices.Plan plan) {
+        OrtSession embed = graphs.embedTokens().map(file -> OrtRuntime.open(file, threads, plan).session()).orElse(null);
+        OrtRuntime.Opened decoder;
         try {
-            decoder = OrtRuntime.open(graphs.file(), threads);
+            decoder = OrtRuntime.open(graphs.file(), threads, plan);
         } catch (RuntimeException e) {
             if (embed != null) {
                 try {
@@ -51,16 +54,23 @@ public final class TextGenerator implements AutoCloseable {
             }
             throw e;
         }
-        DecoderGraph graph = DecoderGraph.bind(decoder, embed, config, graphs.file());
-        return new TextGenerator(graph, tokenizer, Set.copyOf(stopIds), ThinkingTokens.of(tokenizer), config.contextLength());
+        DecoderGraph graph = DecoderGraph.bind(decoder.session(), embed, config, graphs.file());
+        return new TextGenerator(graph, tokenizer, Set.copyOf(stopIds), ThinkingTokens.of(tokenizer), config.contextLength(),
+                decoder.plan());
     }
 
     public int contextLength() {
         return contextLength;
     }
 
+    /** The execution provider the decoder runs on. */
     public String device() {
-        return OrtRuntime.CPU_PROVIDER;
+        return plan.provider();
+    }
+
+    /** Where the model runs, and why not where it was asked to, if so. */
+    public Devices.Plan plan() {
+        return plan;
     }
 
     public Optional<ThinkingTokens> thinkingTokens() {

@@ -8,10 +8,13 @@ import dev.kestrel.inference.InferenceException;
 import dev.kestrel.inference.ModelFolderException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The process-wide ONNX Runtime environment and how Kestrel opens sessions on it. Execution
- * providers other than the CPU are chosen here (issue 8); today every session runs on the CPU.
+ * The process-wide ONNX Runtime environment and how Kestrel opens sessions on it, on the execution
+ * provider a {@link Devices.Plan} names; a provider that cannot load the graph gives way to the
+ * CPU, and the reason is kept.
  */
 public final class OrtRuntime {
 
@@ -27,19 +30,46 @@ public final class OrtRuntime {
         return ENVIRONMENT;
     }
 
+    /** A session and where it runs; {@code plan.fallbackReason()} says why not where it was asked to. */
+    public record Opened(OrtSession session, Devices.Plan plan) {}
+
     /**
-     * Opens an ONNX graph. A missing or unreadable file is the model folder's fault and says so.
+     * Opens an ONNX graph on the CPU. A missing or unreadable file is the model folder's fault and says so.
      *
      * @param threads intra-op threads, 0 for ONNX Runtime's choice (one per physical core)
      */
     public static OrtSession open(Path graph, int threads) {
+        return open(graph, threads, Devices.Plan.CPU).session();
+    }
+
+    /** Opens an ONNX graph on the planned provider, or on the CPU when that provider cannot load it. */
+    public static Opened open(Path graph, int threads, Devices.Plan plan) {
         if (!Files.isRegularFile(graph)) {
             throw new ModelFolderException("model file '" + graph + "' does not exist");
         }
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setIntraOpNumThreads(Math.max(0, threads));
-            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        if (plan.epDevice().isPresent()) {
+            try (OrtSession.SessionOptions options = options(threads)) {
+                options.addExecutionProvider(List.of(plan.epDevice().get()), Map.of());
+                return new Opened(ENVIRONMENT.createSession(graph.toString(), options), plan);
+            } catch (OrtException e) {
+                Devices.Plan cpu = plan.fallBack(plan.provider() + " could not load " + graph.getFileName() + " (" + reason(e)
+                        + "); running on the CPU");
+                return new Opened(createCpuSession(graph, threads), cpu);
+            }
+        }
+        return new Opened(createCpuSession(graph, threads), plan);
+    }
+
+    private static OrtSession.SessionOptions options(int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setIntraOpNumThreads(Math.max(0, threads));
+        options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        return options;
+    }
+
+    private static OrtSession createCpuSession(Path graph, int threads) {
+        try (OrtSession.SessionOptions options = options(threads)) {
             return ENVIRONMENT.createSession(graph.toString(), options);
         } catch (OrtException e) {
             String reason = reason(e);

@@ -124,6 +124,9 @@ class TinyQwen3Test {
         assertThat(result.usage().thinkingTokens()).isEqualTo(budget + markers.earlyStop().length);
         assertThat(events.stream().map(e -> e.getClass().getSimpleName()).distinct().toList())
                 .containsSubsequence("PrefillDone", "ThinkingStarted", "Thinking", "ThinkingEnded", "Text", "Finished");
+        String streamedThinking = events.stream().filter(GenerationEvent.Thinking.class::isInstance)
+                .map(e -> ((GenerationEvent.Thinking) e).delta()).reduce("", String::concat);
+        assertThat(streamedThinking).isEqualTo(result.thinking());
     }
 
     @Test
