@@ -34,7 +34,7 @@ final class DevicesCommand implements Callable<Integer> {
         if (json) {
             ObjectNode root = JsonLines.MAPPER.createObjectNode();
             ArrayNode built = root.putArray("built_in_providers");
-            Devices.builtInProviders().forEach(p -> built.add(p.getName()));
+            Devices.builtInProviders().forEach(built::add);
             ArrayNode devices = root.putArray("devices");
             for (Devices.Found f : found) {
                 devices.addObject().put("provider", f.provider()).put("kind", f.kind().label()).put("vendor", f.vendor());
@@ -46,8 +46,7 @@ final class DevicesCommand implements Callable<Integer> {
             root.putObject("auto").put("provider", auto.provider()).put("kind", auto.kind().label());
             out.println(JsonLines.write(root));
         } else {
-            out.println("Execution providers built in: " + String.join(", ",
-                    Devices.builtInProviders().stream().map(p -> p.getName()).toList()));
+            out.println("Execution providers built in: " + String.join(", ", Devices.builtInProviders()));
             out.println("Devices found:");
             found.forEach(f -> out.println("  " + f.describe()));
             out.println("Plug-in provider folders searched:");

@@ -185,12 +185,8 @@ final class DecoderGraph implements AutoCloseable {
         List<AutoCloseable> owned = new ArrayList<>(6);
         OrtSession.Result result = null;
         try {
-            LongBuffer idBuffer = buffers.longs(0, count);
-            for (int i = from; i < to; i++) {
-                idBuffer.put(ids[i]);
-            }
-            OnnxTensor idTensor = OnnxTensor.createTensor(env, idBuffer.flip(), new long[] {1, count});
-            owned.add(idTensor);
+            // A one-token step reuses its tensors; only the values in their direct buffers change.
+            OnnxTensor idTensor = count == 1 ? buffers.stepIds(env, ids[from]) : buffers.own(owned, idsTensor(ids, from, to, buffers));
             if (embedSession == null) {
                 feed.put(INPUT_IDS, idTensor);
             } else {
@@ -209,18 +205,15 @@ final class DecoderGraph implements AutoCloseable {
             }
             owned.add(put(feed, ATTENTION_MASK, OnnxTensor.createTensor(env, buffers.ones(past + count), new long[] {1, past + count})));
             if (hasPositionIds) {
-                LongBuffer positions = buffers.longs(1, count);
-                for (int i = 0; i < count; i++) {
-                    positions.put(past + i);
-                }
-                owned.add(put(feed, POSITION_IDS, OnnxTensor.createTensor(env, positions.flip(), new long[] {1, count})));
+                feed.put(POSITION_IDS, count == 1 ? buffers.stepPosition(env, past) : buffers.own(owned, positionsTensor(past, count, buffers)));
             }
-            OnnxTensor logits = buffers.logits(env, rows, vocab, logitsType); // [1, rows, vocab], written in place
-            owned.add(logits);
+            OnnxTensor logits = buffers.logits(env, rows, vocab, logitsType, owned); // [1, rows, vocab], written in place
+            long runStart = System.nanoTime();
             result = session.run(feed, presentSet, Map.of(LOGITS, logits));
+            buffers.runNanos += System.nanoTime() - runStart;
             cache.advance(result, count);
             result = null;
-            return buffers.lastRow(rows, vocab, logitsType);
+            return buffers.lastRow(vocab, logitsType);
         } catch (OrtException e) {
             throw new InferenceException("the decoder failed at position " + past + ": " + OrtRuntime.reason(e), e);
         } finally {
@@ -237,6 +230,22 @@ final class DecoderGraph implements AutoCloseable {
         } catch (Exception e) {
             throw new InferenceException("cannot free a tensor: " + e.getMessage(), e);
         }
+    }
+
+    private OnnxTensor idsTensor(int[] ids, int from, int to, Buffers buffers) throws OrtException {
+        LongBuffer idBuffer = buffers.longs(0, to - from);
+        for (int i = from; i < to; i++) {
+            idBuffer.put(ids[i]);
+        }
+        return OnnxTensor.createTensor(env, idBuffer.flip(), new long[] {1, to - from});
+    }
+
+    private OnnxTensor positionsTensor(int past, int count, Buffers buffers) throws OrtException {
+        LongBuffer positions = buffers.longs(1, count);
+        for (int i = 0; i < count; i++) {
+            positions.put(past + i);
+        }
+        return OnnxTensor.createTensor(env, positions.flip(), new long[] {1, count});
     }
 
     private static OnnxTensor put(Map<String, OnnxTensorLike> feed, String name, OnnxTensor tensor) {
@@ -257,13 +266,23 @@ final class DecoderGraph implements AutoCloseable {
     }
 
     /**
-     * Direct buffers reused across the steps of one generation, so a step allocates no Java arrays
-     * beyond the last row of logits.
+     * Direct buffers and tensors reused across the steps of one generation, so a one-token step
+     * allocates nothing but the attention mask's tensor and the last row of logits. Close it when
+     * the generation ends.
      */
-    static final class Buffers {
+    static final class Buffers implements AutoCloseable {
+        /** Time spent inside session.run since the last reset, for the engine-overhead figure. */
+        long runNanos;
         private final LongBuffer[] longs = new LongBuffer[2];
         private LongBuffer ones;
         private ByteBuffer logits;
+        private ByteBuffer lastLogits;
+        private LongBuffer stepId;
+        private LongBuffer stepPosition;
+        private OnnxTensor stepIdTensor;
+        private OnnxTensor stepPositionTensor;
+        private OnnxTensor stepLogitsTensor;
+        private ByteBuffer stepLogits;
 
         LongBuffer longs(int slot, int count) {
             if (longs[slot] == null || longs[slot].capacity() < count) {
@@ -282,22 +301,57 @@ final class DecoderGraph implements AutoCloseable {
             return ones.clear().limit(count).slice();
         }
 
-        OnnxTensor logits(OrtEnvironment env, int count, int vocab, OnnxJavaType type) throws OrtException {
-            int bytes = count * vocab * type.size;
+        /** The [1, 1] input_ids tensor of one-token steps, holding {@code id}. */
+        OnnxTensor stepIds(OrtEnvironment env, int id) throws OrtException {
+            if (stepIdTensor == null) {
+                stepId = directLongs(1);
+                stepIdTensor = OnnxTensor.createTensor(env, stepId, new long[] {1, 1});
+            }
+            stepId.put(0, id);
+            return stepIdTensor;
+        }
+
+        /** The [1, 1] position_ids tensor of one-token steps, holding {@code position}. */
+        OnnxTensor stepPosition(OrtEnvironment env, int position) throws OrtException {
+            if (stepPositionTensor == null) {
+                stepPosition = directLongs(1);
+                stepPositionTensor = OnnxTensor.createTensor(env, stepPosition, new long[] {1, 1});
+            }
+            stepPosition.put(0, position);
+            return stepPositionTensor;
+        }
+
+        OnnxTensor own(List<AutoCloseable> owned, OnnxTensor tensor) {
+            owned.add(tensor);
+            return tensor;
+        }
+
+        /** The pinned logits output: reused for one-row steps, otherwise made for this step and added to {@code owned}. */
+        OnnxTensor logits(OrtEnvironment env, int rows, int vocab, OnnxJavaType type, List<AutoCloseable> owned) throws OrtException {
+            if (rows == 1) {
+                if (stepLogitsTensor == null) {
+                    stepLogits = ByteBuffer.allocateDirect(vocab * type.size).order(ByteOrder.nativeOrder());
+                    stepLogitsTensor = OnnxTensor.createTensor(env, stepLogits, new long[] {1, 1, vocab}, type);
+                }
+                lastLogits = stepLogits;
+                return stepLogitsTensor;
+            }
+            int bytes = rows * vocab * type.size;
             if (logits == null || logits.capacity() < bytes) {
                 logits = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
             }
-            ByteBuffer view = logits.clear().limit(bytes).slice().order(ByteOrder.nativeOrder());
-            return OnnxTensor.createTensor(env, view, new long[] {1, count, vocab}, type);
+            lastLogits = logits.clear().limit(bytes).slice().order(ByteOrder.nativeOrder());
+            return own(owned, OnnxTensor.createTensor(env, lastLogits, new long[] {1, rows, vocab}, type));
         }
 
-        float[] lastRow(int count, int vocab, OnnxJavaType type) {
+        /** The last row of the logits the last step wrote, as floats. */
+        float[] lastRow(int vocab, OnnxJavaType type) {
             float[] row = new float[vocab];
-            int offset = (count - 1) * vocab;
+            int offset = lastLogits.capacity() / type.size - vocab;
             switch (type) {
-                case FLOAT -> logits.asFloatBuffer().get(offset, row);
+                case FLOAT -> lastLogits.asFloatBuffer().get(offset, row);
                 case FLOAT16 -> {
-                    var halves = logits.asShortBuffer();
+                    var halves = lastLogits.asShortBuffer();
                     for (int i = 0; i < vocab; i++) {
                         row[i] = Float.float16ToFloat(halves.get(offset + i));
                     }
@@ -309,6 +363,15 @@ final class DecoderGraph implements AutoCloseable {
 
         private static LongBuffer directLongs(int count) {
             return ByteBuffer.allocateDirect(count * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        }
+
+        @Override
+        public void close() {
+            for (OnnxTensor tensor : new OnnxTensor[] {stepIdTensor, stepPositionTensor, stepLogitsTensor}) {
+                if (tensor != null) {
+                    tensor.close();
+                }
+            }
         }
     }
 }

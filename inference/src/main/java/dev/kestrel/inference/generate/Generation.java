@@ -83,7 +83,7 @@ final class Generation {
         tokens.add(id);
         history.add(id);
         listener.accept(new GenerationEvent.Token(id));
-        if (stopIds.contains(id)) {
+        if (stopIds.contains(id) && !request.ignoreStopTokens()) {
             return FinishReason.STOP;
         }
         ThinkingTokens markers = thinkingTokens.orElse(null);

@@ -10,10 +10,11 @@ import java.util.List;
  * @param thinking         the thinking budget (models that cannot think ignore it)
  * @param stopStrings      the answer ends before the first of these, which is not part of it
  * @param prefillChunk     prompt tokens fed per step (BlueLM-V-3B's chunked prefill; 128 by default)
+ * @param ignoreStopTokens go on past stop tokens until maxNewTokens (for benchmarks)
  */
 public record GenerationRequest(
         int[] promptIds, boolean startsInThinking, Sampling sampling, int maxNewTokens, ThinkingBudget thinking,
-        List<String> stopStrings, int prefillChunk, Cancellation cancellation) {
+        List<String> stopStrings, int prefillChunk, Cancellation cancellation, boolean ignoreStopTokens) {
 
     public static final int DEFAULT_PREFILL_CHUNK = 128;
 
@@ -36,24 +37,33 @@ public record GenerationRequest(
 
     /** A request with default thinking (unlimited), no stop strings, 128-token prefill chunks. */
     public GenerationRequest(int[] promptIds, Sampling sampling, int maxNewTokens) {
-        this(promptIds, false, sampling, maxNewTokens, ThinkingBudget.UNLIMITED, List.of(), DEFAULT_PREFILL_CHUNK, new Cancellation());
+        this(promptIds, false, sampling, maxNewTokens, ThinkingBudget.UNLIMITED, List.of(), DEFAULT_PREFILL_CHUNK, new Cancellation(),
+                false);
     }
 
     /** A request for a prepared prompt. */
     public static GenerationRequest of(PreparedPrompt prompt, Sampling sampling, int maxNewTokens, ThinkingBudget thinking) {
         return new GenerationRequest(prompt.ids(), prompt.startsInThinking(), sampling, maxNewTokens, thinking, List.of(),
-                DEFAULT_PREFILL_CHUNK, new Cancellation());
+                DEFAULT_PREFILL_CHUNK, new Cancellation(), false);
     }
 
     public GenerationRequest withStopStrings(List<String> strings) {
-        return new GenerationRequest(promptIds, startsInThinking, sampling, maxNewTokens, thinking, strings, prefillChunk, cancellation);
+        return new GenerationRequest(promptIds, startsInThinking, sampling, maxNewTokens, thinking, strings, prefillChunk, cancellation,
+                ignoreStopTokens);
     }
 
     public GenerationRequest withPrefillChunk(int tokens) {
-        return new GenerationRequest(promptIds, startsInThinking, sampling, maxNewTokens, thinking, stopStrings, tokens, cancellation);
+        return new GenerationRequest(promptIds, startsInThinking, sampling, maxNewTokens, thinking, stopStrings, tokens, cancellation,
+                ignoreStopTokens);
     }
 
     public GenerationRequest withCancellation(Cancellation signal) {
-        return new GenerationRequest(promptIds, startsInThinking, sampling, maxNewTokens, thinking, stopStrings, prefillChunk, signal);
+        return new GenerationRequest(promptIds, startsInThinking, sampling, maxNewTokens, thinking, stopStrings, prefillChunk, signal,
+                ignoreStopTokens);
+    }
+
+    public GenerationRequest ignoringStopTokens() {
+        return new GenerationRequest(promptIds, startsInThinking, sampling, maxNewTokens, thinking, stopStrings, prefillChunk, cancellation,
+                true);
     }
 }

@@ -90,14 +90,15 @@ public final class TextGenerator implements AutoCloseable {
         double prefillMs = 0;
         double ttftMs = 0;
         long firstTokenAt = 0;
+        long decodeRunNanos = 0;
         FinishReason reason = FinishReason.CANCELLED;
-        try (KvCache cache = graph.newCache()) {
-            DecoderGraph.Buffers buffers = new DecoderGraph.Buffers();
+        try (KvCache cache = graph.newCache(); DecoderGraph.Buffers buffers = new DecoderGraph.Buffers()) {
             float[] logits = null;
             for (int from = 0; from < prompt.length && !cancellation.isCancelled(); from += request.prefillChunk()) {
                 logits = graph.forward(prompt, from, Math.min(from + request.prefillChunk(), prompt.length), cache, buffers);
             }
             prefillMs = millisSince(start);
+            buffers.runNanos = 0;
             if (logits != null && cache.length() == prompt.length) {
                 listener.accept(new GenerationEvent.PrefillDone(prompt.length, prefillMs));
                 generation.start();
@@ -120,9 +121,11 @@ public final class TextGenerator implements AutoCloseable {
                     logits = graph.forward(step, 0, 1, cache, buffers);
                 }
             }
+            decodeRunNanos = buffers.runNanos;
         }
         double decodeMs = firstTokenAt == 0 ? 0 : millisSince(firstTokenAt);
-        return generation.finish(reason, prompt.length, new Timings(0, 0, prefillMs, ttftMs, decodeMs), device());
+        Timings timings = new Timings(0, 0, prefillMs, ttftMs, decodeMs, decodeRunNanos / 1e6);
+        return generation.finish(reason, prompt.length, timings, device());
     }
 
     private static double millisSince(long nanos) {

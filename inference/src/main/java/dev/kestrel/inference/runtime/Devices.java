@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,19 +21,34 @@ import java.util.stream.Stream;
  */
 public final class Devices {
 
-    /** One execution provider on one device. */
-    public record Found(String provider, DeviceKind kind, String vendor, Optional<OrtEpDevice> epDevice) {
+    /**
+     * One execution provider on one device: from the device API ({@code epDevice}), or a provider
+     * built into this ONNX Runtime that is enabled through its own session option ({@code builtIn}:
+     * CUDA, CoreML, DirectML).
+     */
+    public record Found(String provider, DeviceKind kind, String vendor, Optional<OrtEpDevice> epDevice, Optional<OrtProvider> builtIn) {
+
+        public Found(String provider, DeviceKind kind, String vendor, Optional<OrtEpDevice> epDevice) {
+            this(provider, kind, vendor, epDevice, Optional.empty());
+        }
+
         public String describe() {
             return String.format(Locale.ROOT, "%-4s %s%s", kind.label(), provider, vendor.isBlank() ? "" : " (" + vendor + ")");
         }
     }
 
     /** Where a model will run, and why not where it was asked to, if so. */
-    public record Plan(String provider, DeviceKind kind, Optional<OrtEpDevice> epDevice, Optional<String> fallbackReason) {
-        public static final Plan CPU = new Plan(OrtRuntime.CPU_PROVIDER, DeviceKind.CPU, Optional.empty(), Optional.empty());
+    public record Plan(String provider, DeviceKind kind, Optional<OrtEpDevice> epDevice, Optional<OrtProvider> builtIn,
+            Optional<String> fallbackReason) {
+        public static final Plan CPU =
+                new Plan(OrtRuntime.CPU_PROVIDER, DeviceKind.CPU, Optional.empty(), Optional.empty(), Optional.empty());
 
         Plan fallBack(String reason) {
-            return new Plan(OrtRuntime.CPU_PROVIDER, DeviceKind.CPU, Optional.empty(), Optional.of(reason));
+            return new Plan(OrtRuntime.CPU_PROVIDER, DeviceKind.CPU, Optional.empty(), Optional.empty(), Optional.of(reason));
+        }
+
+        boolean usesAccelerator() {
+            return epDevice.isPresent() || builtIn.isPresent();
         }
     }
 
@@ -44,9 +58,9 @@ public final class Devices {
 
     private Devices() {}
 
-    /** The providers ONNX Runtime was built with (CPU only in the default Maven build). */
-    public static EnumSet<OrtProvider> builtInProviders() {
-        return OrtEnvironment.getAvailableProviders();
+    /** The names of the providers this ONNX Runtime was built with (only the CPU's in the default Maven build). */
+    public static List<String> builtInProviders() {
+        return OrtEnvironment.getAvailableProviders().stream().map(OrtProvider::getName).toList();
     }
 
     /** Every provider-and-device pair found, plug-ins registered first (once per process). */
@@ -80,6 +94,15 @@ public final class Devices {
         } catch (OrtException e) {
             problems.add("listing devices: " + OrtRuntime.reason(e));
         }
+        for (OrtProvider provider : OrtEnvironment.getAvailableProviders()) {
+            DeviceKind kind = switch (provider) {
+                case CUDA, DIRECT_ML, ROCM, CORE_ML -> DeviceKind.GPU;
+                default -> null;
+            };
+            if (kind != null && list.stream().noneMatch(f -> f.provider().equals(provider.getName()))) {
+                list.add(new Found(provider.getName(), kind, "", Optional.empty(), Optional.of(provider)));
+            }
+        }
         pluginProblems = List.copyOf(problems);
         found = List.copyOf(list);
         return found;
@@ -101,7 +124,7 @@ public final class Devices {
         for (DeviceKind kind : order) {
             Optional<Found> match = found.stream().filter(f -> f.kind() == kind && !f.provider().equals(OrtRuntime.CPU_PROVIDER)).findFirst();
             if (match.isPresent()) {
-                return new Plan(match.get().provider(), kind, match.get().epDevice(), Optional.empty());
+                return new Plan(match.get().provider(), kind, match.get().epDevice(), match.get().builtIn(), Optional.empty());
             }
         }
         if (requested == DeviceKind.GPU || requested == DeviceKind.NPU) {

@@ -47,9 +47,19 @@ public final class OrtRuntime {
         if (!Files.isRegularFile(graph)) {
             throw new ModelFolderException("model file '" + graph + "' does not exist");
         }
-        if (plan.epDevice().isPresent()) {
+        if (plan.usesAccelerator()) {
             try (OrtSession.SessionOptions options = options(threads)) {
-                options.addExecutionProvider(List.of(plan.epDevice().get()), Map.of());
+                if (plan.epDevice().isPresent()) {
+                    options.addExecutionProvider(List.of(plan.epDevice().get()), Map.of());
+                } else {
+                    switch (plan.builtIn().orElseThrow()) {
+                        case CUDA -> options.addCUDA();
+                        case DIRECT_ML -> options.addDirectML(0);
+                        case ROCM -> options.addROCM();
+                        case CORE_ML -> options.addCoreML();
+                        default -> throw new IllegalStateException("no session option for " + plan.provider());
+                    }
+                }
                 return new Opened(ENVIRONMENT.createSession(graph.toString(), options), plan);
             } catch (OrtException e) {
                 Devices.Plan cpu = plan.fallBack(plan.provider() + " could not load " + graph.getFileName() + " (" + reason(e)

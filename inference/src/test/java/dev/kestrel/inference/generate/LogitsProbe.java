@@ -20,8 +20,7 @@ final class LogitsProbe implements AutoCloseable {
 
     /** The logits after the last of {@code ids}, fed {@code chunk} tokens a step. */
     float[] prefill(int[] ids, int chunk) {
-        try (KvCache cache = graph.newCache()) {
-            DecoderGraph.Buffers buffers = new DecoderGraph.Buffers();
+        try (KvCache cache = graph.newCache(); DecoderGraph.Buffers buffers = new DecoderGraph.Buffers()) {
             float[] logits = null;
             for (int from = 0; from < ids.length; from += chunk) {
                 logits = graph.forward(ids, from, Math.min(from + chunk, ids.length), cache, buffers);
