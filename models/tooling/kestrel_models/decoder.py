@@ -185,8 +185,10 @@ class TinyDecoder(nn.Module):
         return [torch.zeros(batch, c.num_key_value_heads, 0, c.head_dim) for _ in range(2 * c.num_hidden_layers)]
 
     @torch.no_grad()
-    def greedy(self, prompt_ids: list[int], max_new_tokens: int, stop_ids: set[int]) -> tuple[list[int], list[list[float]]]:
-        """Greedy decoding with the KV cache; returns the new ids (a stop id included) and each step's logits."""
+    def greedy(self, prompt_ids: list[int], max_new_tokens: int, stop_ids: set[int],
+               half_io: bool = False) -> tuple[list[int], list[list[float]]]:
+        """Greedy decoding with the KV cache; returns the new ids (a stop id included) and each step's logits.
+        half_io rounds the cache and the logits to float16 at every step, as a graph with fp16 inputs and outputs does."""
         past = self.empty_past()
         ids = torch.tensor([prompt_ids])
         total = 0
@@ -196,6 +198,9 @@ class TinyDecoder(nn.Module):
             mask = torch.ones(1, total + s, dtype=torch.long)
             pos = torch.arange(total, total + s)[None]
             logits, *past = self(ids, mask, pos, *past)
+            if half_io:
+                logits = logits.half().float()
+                past = [p.half().float() for p in past]
             total += s
             last = logits[0, -1]
             step_logits.append(last.tolist())

@@ -33,6 +33,7 @@ class TinyQwen3Test {
     static LanguageModel text;
     static LanguageModel split;
     static LanguageModel q4;
+    static LanguageModel halfIo;
     static JsonNode reference;
 
     @BeforeAll
@@ -40,6 +41,7 @@ class TinyQwen3Test {
         text = LanguageModel.load(TinyDecoder.fixture("tiny-qwen3"), new EngineOptions(Optional.of(Variant.FP32), 0));
         q4 = LanguageModel.load(TinyDecoder.fixture("tiny-qwen3"), new EngineOptions(Optional.of(Variant.Q4), 0));
         split = LanguageModel.load(TinyDecoder.fixture("tiny-qwen3-split"), EngineOptions.DEFAULT);
+        halfIo = LanguageModel.load(TinyDecoder.fixture("tiny-qwen3"), new EngineOptions(Optional.of(Variant.FP16), 0));
         reference = TinyDecoder.reference(TinyDecoder.fixture("tiny-qwen3"));
     }
 
@@ -48,6 +50,7 @@ class TinyQwen3Test {
         text.close();
         q4.close();
         split.close();
+        halfIo.close();
     }
 
     static Stream<Arguments> cases() {
@@ -87,6 +90,8 @@ class TinyQwen3Test {
         }
         GenerationRequest request = GenerationRequest.of(prompt, Sampling.GREEDY, max, thinking).withPrefillChunk(chunk);
         assertThat(q4.generate(request, e -> {}).tokens()).as("4-bit").containsExactlyElementsOf(boxed(c.get("q4_greedy_tokens")));
+        assertThat(halfIo.generate(request, e -> {}).tokens()).as("float16 cache and logits")
+                .containsExactlyElementsOf(boxed(c.get("fp16_io_greedy_tokens")));
     }
 
     @Test
