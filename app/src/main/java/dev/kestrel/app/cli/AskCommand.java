@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kestrel.app.AppException;
 import dev.kestrel.app.AppPaths;
-import dev.kestrel.app.BundledModels;
 import dev.kestrel.app.Failure;
 import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.LanguageModel;
@@ -15,9 +14,7 @@ import dev.kestrel.inference.generate.GenerationResult;
 import dev.kestrel.inference.generate.PreparedPrompt;
 import dev.kestrel.inference.generate.Sampling;
 import dev.kestrel.inference.generate.ThinkingBudget;
-import dev.kestrel.inference.model.Variant;
 import dev.kestrel.inference.prompt.ChatMessage;
-import dev.kestrel.inference.runtime.DeviceKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -25,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -42,19 +39,11 @@ import picocli.CommandLine.ParentCommand;
         description = "Answers PROMPT with a model, streaming the answer to stdout as it is written.")
 final class AskCommand implements Callable<Integer> {
 
-    enum Device {
-        auto, cpu, gpu, npu;
-
-        DeviceKind kind() {
-            return DeviceKind.valueOf(name().toUpperCase(java.util.Locale.ROOT));
-        }
-    }
-
     @ParentCommand
     KestrelCli cli;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model folder (default: the bundled model).")
-    Path model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--image", paramLabel = "FILE", description = "An image or PDF to ask about; repeatable.")
     List<Path> images = new ArrayList<>();
@@ -100,15 +89,6 @@ final class AskCommand implements Callable<Integer> {
     @Option(names = "--hide-thinking", description = "Stream only the answer, not the thinking.")
     boolean hideThinking;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
-            description = "auto, cpu, gpu or npu (default ${DEFAULT-VALUE}).")
-    Device device;
-
-    @Option(names = "--variant", paramLabel = "NAME", description = "Weights to load: q4, fp32, fp16, int8, q4f16, ... (default: best for the device).")
-    String variant;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: one per core).")
-    int threads;
 
     @Option(names = "--prefill-chunk", paramLabel = "N", defaultValue = "128", description = "Prompt tokens per prefill step (default ${DEFAULT-VALUE}).")
     int prefillChunk;
@@ -130,13 +110,11 @@ final class AskCommand implements Callable<Integer> {
         validate();
         AppPaths paths = cli.paths();
         PrintWriter out = spec.commandLine().getOut();
-        Path modelDir = model != null ? model : BundledModels.defaultModel();
-        EngineOptions options = new EngineOptions(variant == null ? Optional.empty() : Optional.of(parseVariant(variant)), threads,
-                device.kind(), paths.providerFolders());
+        EngineOptions options = modelOptions.engineOptions(paths);
         if (batch != null && !Files.isRegularFile(batch)) {
             throw new AppException("batch file '" + batch + "' does not exist");
         }
-        try (LanguageModel loaded = LanguageModel.load(modelDir, options)) {
+        try (LanguageModel loaded = LanguageModel.load(modelOptions.folder(), options)) {
             loaded.deviceFallback().ifPresent(reason -> spec.commandLine().getErr().println("kestrel: note: " + reason));
             Sampling sampling = sampling(loaded);
             if (batch != null) {
@@ -176,18 +154,10 @@ final class AskCommand implements Callable<Integer> {
         if (prefillChunk < 1) {
             throw parameterError("--prefill-chunk must be at least 1");
         }
-        if (threads < 0) {
-            throw parameterError("--threads must be 0 (automatic) or more");
-        }
     }
 
     private CommandLine.ParameterException parameterError(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    private static Variant parseVariant(String label) {
-        return Variant.fromLabel(label).orElseThrow(() -> new AppException("unknown --variant '" + label + "'; use one of "
-                + String.join(", ", java.util.Arrays.stream(Variant.values()).map(Variant::label).toList())));
     }
 
     /**

@@ -4,14 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kestrel.app.AppException;
 import dev.kestrel.app.AppPaths;
-import dev.kestrel.app.BundledModels;
-import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.LanguageModel;
 import dev.kestrel.inference.generate.GenerationRequest;
 import dev.kestrel.inference.generate.GenerationResult;
 import dev.kestrel.inference.generate.Sampling;
-import dev.kestrel.inference.model.Variant;
-import dev.kestrel.inference.runtime.DeviceKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -20,9 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -40,14 +36,8 @@ final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     KestrelCli cli;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model folder (default: the bundled model).")
-    Path model;
-
-    @Option(names = "--variant", paramLabel = "NAME", description = "Weights to load (default: best for the device).")
-    String variant;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0")
-    int threads;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--tokens", paramLabel = "N", defaultValue = "64", description = "Tokens to decode per run (default ${DEFAULT-VALUE}).")
     int tokens;
@@ -74,11 +64,8 @@ final class BenchCommand implements Callable<Integer> {
         if (tokens < 2 || runs < 1) {
             throw new AppException("--tokens must be at least 2 and --runs at least 1");
         }
-        Optional<Variant> chosen = variant == null ? Optional.empty() : Optional.of(Variant.fromLabel(variant)
-                .orElseThrow(() -> new AppException("unknown --variant '" + variant + "'")));
-        Path dir = model != null ? model : BundledModels.defaultModel();
         PrintWriter out = cli.spec.commandLine().getOut();
-        try (LanguageModel loaded = LanguageModel.load(dir, new EngineOptions(chosen, threads, DeviceKind.AUTO, paths.providerFolders()))) {
+        try (LanguageModel loaded = LanguageModel.load(modelOptions.folder(), modelOptions.engineOptions(paths))) {
             int[] prompt = promptIds != null ? JsonLines.MAPPER.readValue(Files.readString(promptIds), int[].class) : ids(loaded, promptTokens);
             decode(loaded, prompt, 8); // warm-up: JIT, ONNX Runtime's first-run allocations
             List<GenerationResult> decodes = new ArrayList<>();
