@@ -277,10 +277,8 @@ final class DecoderGraph implements AutoCloseable {
         private LongBuffer ones;
         private ByteBuffer logits;
         private ByteBuffer lastLogits;
-        private LongBuffer stepId;
-        private LongBuffer stepPosition;
-        private OnnxTensor stepIdTensor;
-        private OnnxTensor stepPositionTensor;
+        private final StepValue stepId = new StepValue();
+        private final StepValue stepPosition = new StepValue();
         private OnnxTensor stepLogitsTensor;
         private ByteBuffer stepLogits;
 
@@ -303,22 +301,12 @@ final class DecoderGraph implements AutoCloseable {
 
         /** The [1, 1] input_ids tensor of one-token steps, holding {@code id}. */
         OnnxTensor stepIds(OrtEnvironment env, int id) throws OrtException {
-            if (stepIdTensor == null) {
-                stepId = directLongs(1);
-                stepIdTensor = OnnxTensor.createTensor(env, stepId, new long[] {1, 1});
-            }
-            stepId.put(0, id);
-            return stepIdTensor;
+            return stepId.holding(env, id);
         }
 
         /** The [1, 1] position_ids tensor of one-token steps, holding {@code position}. */
         OnnxTensor stepPosition(OrtEnvironment env, int position) throws OrtException {
-            if (stepPositionTensor == null) {
-                stepPosition = directLongs(1);
-                stepPositionTensor = OnnxTensor.createTensor(env, stepPosition, new long[] {1, 1});
-            }
-            stepPosition.put(0, position);
-            return stepPositionTensor;
+            return stepPosition.holding(env, position);
         }
 
         OnnxTensor own(List<AutoCloseable> owned, OnnxTensor tensor) {
@@ -367,10 +355,32 @@ final class DecoderGraph implements AutoCloseable {
 
         @Override
         public void close() {
-            for (OnnxTensor tensor : new OnnxTensor[] {stepIdTensor, stepPositionTensor, stepLogitsTensor}) {
-                if (tensor != null) {
-                    tensor.close();
-                }
+            stepId.close();
+            stepPosition.close();
+            if (stepLogitsTensor != null) {
+                stepLogitsTensor.close();
+            }
+        }
+    }
+
+    /** A [1, 1] int64 tensor over a direct buffer, made once; each step only writes its value. */
+    private static final class StepValue implements AutoCloseable {
+        private LongBuffer value;
+        private OnnxTensor tensor;
+
+        OnnxTensor holding(OrtEnvironment env, long v) throws OrtException {
+            if (tensor == null) {
+                value = Buffers.directLongs(1);
+                tensor = OnnxTensor.createTensor(env, value, new long[] {1, 1});
+            }
+            value.put(0, v);
+            return tensor;
+        }
+
+        @Override
+        public void close() {
+            if (tensor != null) {
+                tensor.close();
             }
         }
     }
