@@ -1,6 +1,5 @@
 package dev.kestrel.inference;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kestrel.inference.generate.GenerationEvent;
 import dev.kestrel.inference.generate.GenerationRequest;
 import dev.kestrel.inference.generate.GenerationResult;
@@ -11,6 +10,7 @@ import dev.kestrel.inference.generate.ThinkingBudget;
 import dev.kestrel.inference.generate.ThinkingTokens;
 import dev.kestrel.inference.model.GenerationDefaults;
 import dev.kestrel.inference.model.ModelFolder;
+import dev.kestrel.inference.model.TokenText;
 import dev.kestrel.inference.model.Variant;
 import dev.kestrel.inference.prompt.ChatMessage;
 import dev.kestrel.inference.prompt.ChatTemplate;
@@ -55,7 +55,7 @@ public final class LanguageModel implements AutoCloseable {
         long start = System.nanoTime();
         ModelFolder folder = ModelFolder.open(dir);
         ModelFolder.DecoderChoice decoder = folder.chooseDecoder(options.variant(), EngineOptions.CPU_PREFERENCE);
-        Optional<ChatTemplate> template = ChatTemplate.find(folder.root());
+        Optional<ChatTemplate> template = ChatTemplate.find(folder.root(), folder.tokenizerConfig());
         Tokenizer tokenizer = Tokenizer.load(folder.tokenizerFile());
         try {
             Set<Integer> stopIds = stopIds(folder, tokenizer);
@@ -72,11 +72,8 @@ public final class LanguageModel implements AutoCloseable {
     private static Set<Integer> stopIds(ModelFolder folder, Tokenizer tokenizer) {
         Set<Integer> ids = new LinkedHashSet<>(folder.generationDefaults().eosTokenIds());
         ids.addAll(folder.config().eosTokenIds());
-        JsonNode eos = folder.tokenizerConfig().get("eos_token");
-        String eosText = eos == null ? null : eos.isTextual() ? eos.asText() : eos.path("content").asText(null);
-        if (eosText != null) {
-            tokenizer.tokenId(eosText).ifPresent(ids::add);
-        }
+        TokenText.of(folder.tokenizerConfig().get("eos_token")).map(tokenizer::tokenId)
+                .ifPresent(id -> id.ifPresent(ids::add));
         if (ids.isEmpty()) {
             throw new ModelFolderException("model folder '" + folder.root() + "' names no end-of-sequence token "
                     + "(eos_token_id in generation_config.json or config.json, or eos_token in tokenizer_config.json)");

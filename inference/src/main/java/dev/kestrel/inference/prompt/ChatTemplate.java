@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kestrel.inference.InvalidRequestException;
 import dev.kestrel.inference.ModelFolderException;
+import dev.kestrel.inference.model.TokenText;
 import dev.kestrel.inference.prompt.jinja.Template;
 import dev.kestrel.inference.prompt.jinja.TemplateException;
 import java.io.IOException;
@@ -44,7 +45,11 @@ public final class ChatTemplate {
 
     /** The chat template of a model folder (which may hold only the tokenizer files), if it has one. */
     public static Optional<ChatTemplate> find(Path folder) {
-        JsonNode tokenizerConfig = readJson(folder.resolve("tokenizer_config.json"));
+        return find(folder, readJson(folder.resolve("tokenizer_config.json")));
+    }
+
+    /** Like {@link #find(Path)}, with the folder's tokenizer_config.json already read (null when it has none). */
+    public static Optional<ChatTemplate> find(Path folder, JsonNode tokenizerConfig) {
         Map<String, Object> specialTokens = specialTokens(tokenizerConfig);
         Path jinja = folder.resolve("chat_template.jinja");
         if (Files.isRegularFile(jinja)) {
@@ -135,16 +140,12 @@ public final class ChatTemplate {
             return tokens;
         }
         for (String name : SPECIAL_TOKENS) {
-            JsonNode value = config.get(name);
-            String content = value == null ? null : value.isTextual() ? value.asText() : value.path("content").asText(null);
-            if (content != null) {
-                tokens.put(name, content);
-            }
+            TokenText.of(config.get(name)).ifPresent(text -> tokens.put(name, text));
         }
         JsonNode additional = config.get("additional_special_tokens");
         if (additional != null && additional.isArray()) {
             List<Object> list = new ArrayList<>();
-            additional.forEach(t -> list.add(t.isTextual() ? t.asText() : t.path("content").asText()));
+            additional.forEach(t -> TokenText.of(t).ifPresent(list::add));
             tokens.put("additional_special_tokens", List.copyOf(list));
         }
         return tokens;
