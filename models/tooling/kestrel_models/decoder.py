@@ -186,18 +186,20 @@ class TinyDecoder(nn.Module):
 
     @torch.no_grad()
     def greedy(self, prompt_ids: list[int], max_new_tokens: int, stop_ids: set[int],
-               half_io: bool = False) -> tuple[list[int], list[list[float]]]:
+               half_io: bool = False, prompt_embeds: torch.Tensor | None = None) -> tuple[list[int], list[list[float]]]:
         """Greedy decoding with the KV cache; returns the new ids (a stop id included) and each step's logits.
-        half_io rounds the cache and the logits to float16 at every step, as a graph with fp16 inputs and outputs does."""
+        half_io rounds the cache and the logits to float16 at every step, as a graph with fp16 inputs and outputs does.
+        prompt_embeds [1, prompt, hidden], when given, is prefilled instead of the prompt's token embeddings
+        (a vision-language prompt with image features in place of its image tokens)."""
         past = self.empty_past()
-        ids = torch.tensor([prompt_ids])
+        x = prompt_embeds if prompt_embeds is not None else self.embed_tokens(torch.tensor([prompt_ids]))
         total = 0
         out, step_logits = [], []
         for _ in range(max_new_tokens):
-            s = ids.shape[1]
+            s = x.shape[1]
             mask = torch.ones(1, total + s, dtype=torch.long)
             pos = torch.arange(total, total + s)[None]
-            logits, *past = self(ids, mask, pos, *past)
+            logits, *past = self.forward_embeds(x, mask, pos, *past)
             if half_io:
                 logits = logits.half().float()
                 past = [p.half().float() for p in past]
@@ -208,5 +210,5 @@ class TinyDecoder(nn.Module):
             out.append(nxt)
             if nxt in stop_ids:
                 break
-            ids = torch.tensor([[nxt]])
+            x = self.embed_tokens(torch.tensor([[nxt]]))
         return out, step_logits

@@ -1,4 +1,4 @@
-"""ONNX export in the onnx-community / transformers.js layout."""
+"""ONNX export in the onnx-community / transformers.js layout: decoders, split decoders, vision encoders."""
 from __future__ import annotations
 
 import json
@@ -96,6 +96,23 @@ def export_split(model: TinyDecoder, onnx_dir: str) -> None:
     torch.onnx.export(_DecoderFromEmbeds(model), dummy, decoder_path, input_names=inputs, output_names=outputs,
                       dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True)
     onnx.checker.check_model(onnx.load(decoder_path))
+
+
+def export_vision_encoder(encoder: torch.nn.Module, path: str) -> None:
+    """Writes onnx/vision_encoder.onnx (pixel_values, pixel_attention_mask -> image_features), the Idefics3 layout:
+    batch, images per prompt and the frame size are dynamic, and so is the number of real (non-padding) images."""
+    c = encoder.c
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    encoder.eval()
+    side = c.image_size
+    dummy = (torch.randn(1, 2, c.num_channels, side, side), torch.ones(1, 2, side, side, dtype=torch.bool))
+    torch.onnx.export(encoder, dummy, path, input_names=["pixel_values", "pixel_attention_mask"],
+                      output_names=["image_features"],
+                      dynamic_axes={"pixel_values": {0: "batch_size", 1: "num_images", 3: "height", 4: "width"},
+                                    "pixel_attention_mask": {0: "batch_size", 1: "num_images", 2: "height", 3: "width"},
+                                    "image_features": {0: "num_real_images", 1: "image_seq_len"}},
+                      opset_version=OPSET, do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(path))
 
 
 def write_json(path: str, value) -> None:

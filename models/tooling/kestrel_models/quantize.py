@@ -70,3 +70,28 @@ def quantize_model(src: str, dst: str, block_size: int = 32) -> dict[str, np.nda
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     onnx.save(model, dst)
     return dequantized
+
+
+def dequantized_copy(model, dequantized: dict[str, np.ndarray]):
+    """The TinyDecoder as the quantized graph computes it: each quantized MatMul weight replaced by its dequantized
+    values, so PyTorch can make the 4-bit model's references."""
+    import copy
+
+    import torch
+
+    q4 = copy.deepcopy(model)
+    linears = [m for m in q4.modules() if isinstance(m, torch.nn.Linear)]
+    by_shape = {}
+    for lin in linears:
+        by_shape.setdefault(tuple(lin.weight.shape), []).append(lin)
+    # Match each ONNX MatMul weight (the transposed Linear weight) to its Linear by value.
+    with torch.no_grad():
+        for name, w in dequantized.items():
+            wt = torch.from_numpy(w).T.contiguous()
+            candidates = by_shape.get(tuple(wt.shape), [])
+            best = min(candidates, key=lambda lin: float((lin.weight - wt).abs().max()))
+            if q4.c.tie_word_embeddings and best is q4.lm_head:
+                q4.lm_head.weight = torch.nn.Parameter(wt.clone())
+            else:
+                best.weight.copy_(wt)
+    return q4

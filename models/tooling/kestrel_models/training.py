@@ -1,28 +1,58 @@
 """Next-token training of the tiny test decoders: every document one row, the whole set each step."""
 from __future__ import annotations
 
+from typing import Callable
+
 import torch
 
 from .decoder import TinyDecoder
 
 
 def train_next_token(model: TinyDecoder, docs: list[list[int]], pad: int, steps: int, width: int | None = None,
-                     lr: float = 3e-3) -> None:
-    """Full-batch AdamW on next-token cross-entropy; rows are padded with `pad` to `width` (the longest by default)."""
-    width = width or max(len(d) for d in docs)
-    rows = torch.full((len(docs), width), pad, dtype=torch.long)
-    for i, d in enumerate(docs):
-        rows[i, : len(d)] = torch.tensor(d)
-    mask = torch.ones_like(rows)
-    positions = torch.arange(width)[None].expand(len(docs), width)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+                     lr: float = 3e-3, embed: Callable[[torch.Tensor, list[int]], torch.Tensor] | None = None,
+                     extra_parameters: list[torch.nn.Parameter] | None = None, unscored: set[int] | None = None,
+                     groups: list[list[int]] | None = None) -> None:
+    """Full-batch AdamW on next-token cross-entropy; rows are padded with `pad` to `width` (the longest by default).
+
+    For vision-language models: embed(rows [docs, width], doc indices) -> [docs, width, hidden]
+    replaces the token embedding, so image features computed in the step can stand in for the image
+    tokens; extra_parameters (the vision encoder's) are trained with the decoder; targets in
+    `unscored` (the image token) add no loss, since nothing predicts a placeholder. groups (lists of
+    doc indices) split each step into row groups, each padded to its own longest document plus one,
+    the loss still the mean over all of them: prompts with hundreds of image tokens next to short
+    text-only ones would otherwise pad every row to the longest."""
+    groups = groups or [list(range(len(docs)))]
+    batches = []
+    for group in groups:
+        w = width if len(groups) == 1 and width else max(len(docs[i]) for i in group) + (len(groups) > 1)
+        rows = torch.full((len(group), w), pad, dtype=torch.long)
+        for row, i in enumerate(group):
+            rows[row, : len(docs[i])] = torch.tensor(docs[i])
+        targets = rows[:, 1:].clone()
+        for token in unscored or ():
+            targets[targets == token] = -100                                              # cross_entropy's ignore_index
+        batches.append((group, rows, targets))
+    scored = sum(int((targets != -100).sum()) for _, _, targets in batches)
+    optimizer = torch.optim.AdamW(list(model.parameters()) + list(extra_parameters or []), lr=lr, weight_decay=0.0)
     model.train()
     for step in range(steps):
-        logits, *_ = model(rows, mask, positions, *model.empty_past(len(docs)))
-        loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), rows[:, 1:].reshape(-1))
         optimizer.zero_grad()
-        loss.backward()
+        total = 0.0
+        for group, rows, targets in batches:
+            mask = torch.ones_like(rows)
+            positions = torch.arange(rows.shape[1])[None].expand(rows.shape)
+            if embed is None:
+                logits, *_ = model(rows, mask, positions, *model.empty_past(len(group)))
+            else:
+                logits, *_ = model.forward_embeds(embed(rows, group), mask, positions, *model.empty_past(len(group)))
+            logits = logits[:, :-1].reshape(-1, logits.shape[-1])
+            if len(batches) == 1:
+                loss = torch.nn.functional.cross_entropy(logits, targets.reshape(-1))
+            else:
+                loss = torch.nn.functional.cross_entropy(logits, targets.reshape(-1), reduction="sum") / scored
+            loss.backward()
+            total += loss.item()
         optimizer.step()
         if step % 100 == 0 or step == steps - 1:
-            print(f"step {step}: loss {loss.item():.4f}")
+            print(f"step {step}: loss {total:.4f}")
     model.eval()
