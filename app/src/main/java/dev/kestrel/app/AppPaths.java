@@ -57,6 +57,11 @@ public record AppPaths(Path home) {
         return home.resolve("cache");
     }
 
+    /** Encoded images kept between runs, so an image asked about again costs no vision work. */
+    public Path imageCache() {
+        return cache().resolve("image-embeddings");
+    }
+
     public Path logs() {
         return home.resolve("logs");
     }

@@ -1,5 +1,7 @@
 package dev.kestrel.inference;
 
+import dev.kestrel.inference.family.ModelFamily;
+import dev.kestrel.inference.generate.Cancellation;
 import dev.kestrel.inference.generate.GenerationEvent;
 import dev.kestrel.inference.generate.GenerationRequest;
 import dev.kestrel.inference.generate.GenerationResult;
@@ -12,18 +14,25 @@ import dev.kestrel.inference.model.GenerationDefaults;
 import dev.kestrel.inference.model.ModelFolder;
 import dev.kestrel.inference.model.TokenText;
 import dev.kestrel.inference.model.Variant;
+import dev.kestrel.inference.model.VisionConfig;
 import dev.kestrel.inference.prompt.ChatMessage;
 import dev.kestrel.inference.prompt.ChatTemplate;
 import dev.kestrel.inference.prompt.PlainPrompt;
 import dev.kestrel.inference.prompt.Role;
 import dev.kestrel.inference.runtime.Devices;
 import dev.kestrel.inference.tokenizer.Tokenizer;
+import dev.kestrel.inference.vision.EncodedImage;
+import dev.kestrel.inference.vision.ImageEncoding;
+import dev.kestrel.inference.vision.ImageFeatures;
+import dev.kestrel.inference.vision.ImageInput;
+import dev.kestrel.inference.vision.ImagePipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -40,10 +49,14 @@ public final class LanguageModel implements AutoCloseable {
     private final TextGenerator generator;
     private final Variant variant;
     private final double loadMs;
+    private final ModelFamily family;
+    private final Optional<ImagePipeline> images;
 
     private LanguageModel(ModelFolder folder, Tokenizer tokenizer, Optional<ChatTemplate> template, TextGenerator generator,
-            Variant variant, double loadMs) {
+            Variant variant, double loadMs, ModelFamily family, Optional<ImagePipeline> images) {
         this.folder = folder;
+        this.family = family;
+        this.images = images;
         this.tokenizer = tokenizer;
         this.template = template;
         this.generator = generator;
@@ -56,15 +69,38 @@ public final class LanguageModel implements AutoCloseable {
         ModelFolder folder = ModelFolder.open(dir);
         ModelFolder.DecoderChoice decoder = folder.chooseDecoder(options.variant(), EngineOptions.CPU_PREFERENCE);
         Optional<ChatTemplate> template = ChatTemplate.find(folder.root(), folder.tokenizerConfig());
+        ModelFamily family = ModelFamily.of(folder);
         Tokenizer tokenizer = Tokenizer.load(folder.tokenizerFile());
+        TextGenerator generator = null;
         try {
             Set<Integer> stopIds = stopIds(folder, tokenizer);
             Devices.Plan plan = Devices.plan(options.device(), Devices.discover(options.pluginFolders()));
-            TextGenerator generator = TextGenerator.open(decoder, folder.config(), tokenizer, stopIds, options.threads(), plan);
-            return new LanguageModel(folder, tokenizer, template, generator, decoder.variant(), (System.nanoTime() - start) / 1e6);
+            generator = TextGenerator.open(decoder, folder.config(), tokenizer, stopIds, options.threads(), plan);
+            Optional<ImagePipeline> images = Optional.empty();
+            Optional<Path> encoder = folder.chooseVisionEncoder(options.variant(), EngineOptions.CPU_PREFERENCE);
+            if (encoder.isPresent()) {
+                VisionConfig vision = folder.vision().orElseThrow();
+                checkImageToken(folder, tokenizer, family, vision);
+                images = Optional.of(ImagePipeline.open(encoder.get(), vision, family.defaultTiling().orElseThrow(), options.vision(),
+                        options.threads(), plan));
+            }
+            return new LanguageModel(folder, tokenizer, template, generator, decoder.variant(), (System.nanoTime() - start) / 1e6,
+                    family, images);
         } catch (RuntimeException e) {
+            if (generator != null) {
+                generator.close();
+            }
             tokenizer.close();
             throw e;
+        }
+    }
+
+    private static void checkImageToken(ModelFolder folder, Tokenizer tokenizer, ModelFamily family, VisionConfig vision) {
+        String placeholder = family.imageToken().orElseThrow();
+        OptionalInt id = tokenizer.tokenId(placeholder);
+        if (id.isEmpty() || id.getAsInt() != vision.imageTokenId()) {
+            throw new ModelFolderException("model folder '" + folder.root() + "': config.json's image_token_id is " + vision.imageTokenId()
+                    + " but the tokenizer's " + placeholder + " is " + (id.isPresent() ? id.getAsInt() : "missing"));
         }
     }
 
@@ -127,8 +163,50 @@ public final class LanguageModel implements AutoCloseable {
      * the generator's to refuse.
      */
     public PreparedPrompt prompt(List<ChatMessage> conversation, ThinkingBudget thinking) {
-        String text = render(conversation, thinking);
-        return new PreparedPrompt(tokenizer.encode(text), text, startsInThinking(text), 0);
+        List<EncodedImage> pictures = conversation.stream().flatMap(m -> m.images().stream()).toList();
+        if (!pictures.isEmpty() && images.isEmpty()) {
+            throw textOnly();
+        }
+        String text = family.expandImages(render(conversation, thinking), pictures);
+        ImageFeatures features = pictures.isEmpty() ? ImageFeatures.NONE : features(pictures);
+        return new PreparedPrompt(tokenizer.encode(text), text, startsInThinking(text), 0, features);
+    }
+
+    /** The images' features end to end, in the order their tokens appear. */
+    private ImageFeatures features(List<EncodedImage> pictures) {
+        float[] rows = new float[pictures.stream().mapToInt(p -> p.features().length).sum()];
+        int at = 0;
+        for (EncodedImage picture : pictures) {
+            System.arraycopy(picture.features(), 0, rows, at, picture.features().length);
+            at += picture.features().length;
+        }
+        VisionConfig vision = folder.vision().orElseThrow();
+        return new ImageFeatures(vision.imageTokenId(), vision.hidden(), rows);
+    }
+
+    /** Whether the model can look at images. */
+    public boolean canSee() {
+        return images.isPresent();
+    }
+
+    /** The model's image side (tiling, encoder, cache), for a model that can see. */
+    public Optional<ImagePipeline> images() {
+        return images;
+    }
+
+    /** Starts encoding an image in the background (encode on attach). */
+    public ImageEncoding attach(ImageInput image) {
+        return images.orElseThrow(this::textOnly).attach(image);
+    }
+
+    /** Encodes an image now, or finds it encoded already. */
+    public EncodedImage encode(ImageInput image) {
+        return images.orElseThrow(this::textOnly).encode(image, new Cancellation());
+    }
+
+    private InvalidRequestException textOnly() {
+        return new InvalidRequestException("model '" + folder.name() + "' reads text only and cannot look at images; choose a vision "
+                + "model such as SmolVLM");
     }
 
     /**
@@ -141,7 +219,7 @@ public final class LanguageModel implements AutoCloseable {
         while (true) {
             PreparedPrompt prompt = prompt(kept, thinking);
             if (prompt.ids().length + reserve <= contextLength()) {
-                return new PreparedPrompt(prompt.ids(), prompt.text(), prompt.startsInThinking(), dropped);
+                return new PreparedPrompt(prompt.ids(), prompt.text(), prompt.startsInThinking(), dropped, prompt.images());
             }
             int oldest = oldestDroppable(kept);
             if (oldest < 0) {
@@ -172,7 +250,7 @@ public final class LanguageModel implements AutoCloseable {
         if (template.isEmpty()) {
             return PlainPrompt.render(conversation);
         }
-        return template.get().render(conversation, true, Map.of("enable_thinking", !thinking.isOff()));
+        return template.get().render(conversation, family.contentAsParts(), true, Map.of("enable_thinking", !thinking.isOff()));
     }
 
     /** A template may open the thinking block itself; then the reply starts inside it. */
@@ -197,6 +275,7 @@ public final class LanguageModel implements AutoCloseable {
     @Override
     public void close() {
         try {
+            images.ifPresent(ImagePipeline::close);
             generator.close();
         } finally {
             tokenizer.close();

@@ -7,6 +7,10 @@ import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.Failure;
 import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.LanguageModel;
+import dev.kestrel.inference.vision.Attachments;
+import dev.kestrel.inference.vision.EncodedImage;
+import dev.kestrel.inference.vision.ImageInput;
+import dev.kestrel.inference.vision.pdf.PageRange;
 import dev.kestrel.inference.generate.Cancellation;
 import dev.kestrel.inference.generate.GenerationEvent;
 import dev.kestrel.inference.generate.GenerationRequest;
@@ -22,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -47,6 +52,9 @@ final class AskCommand implements Callable<Integer> {
 
     @Option(names = "--image", paramLabel = "FILE", description = "An image or PDF to ask about; repeatable.")
     List<Path> images = new ArrayList<>();
+
+    @Option(names = "--pages", paramLabel = "RANGE", description = "Pages of attached PDFs to show the model, e.g. 1-3,5 (default: all, up to 10).")
+    String pages;
 
     @ArgGroup(exclusive = true)
     Thinking thinking;
@@ -120,8 +128,7 @@ final class AskCommand implements Callable<Integer> {
             if (batch != null) {
                 return answerBatch(loaded, sampling, out);
             }
-            checkImages(loaded, images);
-            GenerationResult result = answer(loaded, prompt, thinkingBudget(), sampling, out, !json);
+            GenerationResult result = answer(loaded, prompt, images, thinkingBudget(), sampling, out, !json);
             if (json) {
                 out.println(JsonLines.write(resultJson(result, loaded.loadMs())));
             } else {
@@ -194,16 +201,28 @@ final class AskCommand implements Callable<Integer> {
         return thinking.off ? ThinkingBudget.OFF : ThinkingBudget.of(thinking.budget);
     }
 
-    private static void checkImages(LanguageModel loaded, List<Path> files) {
-        if (!files.isEmpty()) {
+    /** Each file's images, encoded now or found in the image cache; a PDF gives one image a page. */
+    private List<EncodedImage> encode(LanguageModel loaded, List<Path> files) {
+        if (!files.isEmpty() && !loaded.canSee()) {
             throw new AppException("model '" + loaded.folder().name() + "' reads text only and cannot take images ("
-                    + files.getFirst() + ")");
+                    + files.getFirst().getFileName() + ")");
         }
+        List<EncodedImage> encoded = new ArrayList<>();
+        for (Path file : files) {
+            for (ImageInput image : Attachments.read(file, loaded.images().orElseThrow().tiling(), pageRange())) {
+                encoded.add(loaded.encode(image));
+            }
+        }
+        return encoded;
+    }
+
+    private Optional<PageRange> pageRange() {
+        return pages == null ? Optional.empty() : Optional.of(PageRange.parse(pages));
     }
 
     /** Generates one answer; stops cleanly (finish reason "cancelled") on Ctrl+C. */
-    private GenerationResult answer(LanguageModel loaded, String question, ThinkingBudget budget, Sampling sampling, PrintWriter out,
-            boolean stream) {
+    private GenerationResult answer(LanguageModel loaded, String question, List<Path> files, ThinkingBudget budget, Sampling sampling,
+            PrintWriter out, boolean stream) {
         Cancellation cancellation = new Cancellation();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
@@ -216,14 +235,17 @@ final class AskCommand implements Callable<Integer> {
         }, "kestrel-ask-interrupt");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            PreparedPrompt prepared = loaded.prompt(List.of(ChatMessage.user(question)), budget);
+            List<EncodedImage> pictures = encode(loaded, files);
+            double encodeMs = pictures.stream().mapToDouble(EncodedImage::encodeMs).sum();
+            PreparedPrompt prepared = loaded.prompt(List.of(ChatMessage.user(question, pictures)), budget);
             GenerationRequest request = GenerationRequest.of(prepared, sampling, maxTokens, budget)
                     .withStopStrings(stops).withPrefillChunk(prefillChunk).withCancellation(cancellation);
-            return loaded.generate(request, event -> {
+            GenerationResult result = loaded.generate(request, event -> {
                 if (stream) {
                     print(event, out);
                 }
             });
+            return result.withTimings(result.timings().withImageEncodeMs(encodeMs));
         } finally {
             finished.countDown();
             try {
@@ -267,7 +289,6 @@ final class AskCommand implements Callable<Integer> {
             }
             List<Path> requestImages = new ArrayList<>();
             request.path("images").forEach(image -> requestImages.add(folder.resolve(image.asText())));
-            checkImages(loaded, requestImages);
             ThinkingBudget budget = thinkingBudget();
             if (request.has("think_budget")) {
                 JsonNode value = request.get("think_budget");
@@ -276,7 +297,8 @@ final class AskCommand implements Callable<Integer> {
                 }
                 budget = value.isNull() ? ThinkingBudget.UNLIMITED : ThinkingBudget.of(value.asInt());
             }
-            GenerationResult result = answer(loaded, request.get("prompt").asText(), budget, sampling, spec.commandLine().getOut(), false);
+            GenerationResult result = answer(loaded, request.get("prompt").asText(), requestImages, budget, sampling,
+                    spec.commandLine().getOut(), false);
             return resultJson(result, loaded.loadMs());
         } catch (RuntimeException e) {
             ObjectNode error = JsonLines.MAPPER.createObjectNode();

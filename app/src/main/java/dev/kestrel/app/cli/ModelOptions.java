@@ -6,6 +6,9 @@ import dev.kestrel.app.BundledModels;
 import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.model.Variant;
 import dev.kestrel.inference.runtime.DeviceKind;
+import dev.kestrel.inference.vision.BatchSize;
+import dev.kestrel.inference.vision.TilingPolicy;
+import dev.kestrel.inference.vision.VisionOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -37,6 +40,17 @@ final class ModelOptions {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: one per core).")
     int threads;
 
+    @Option(names = "--tiling", paramLabel = "POLICY",
+            description = "How images are cut into tiles: relaxed (BlueLM-V-3B), llava-next, internvl or idefics3 (default: the model's own).")
+    String tiling;
+
+    @Option(names = "--max-tiles", paramLabel = "N", description = "Most tiles per image (default: the model's own budget).")
+    Integer maxTiles;
+
+    @Option(names = "--tile-batch", paramLabel = "N", defaultValue = "auto",
+            description = "Image tiles per vision-encoder run, or auto to measure (default ${DEFAULT-VALUE}).")
+    String tileBatch;
+
     /** The model folder: --model, or the bundled model. */
     Path folder() {
         return model != null ? model : BundledModels.defaultModel();
@@ -46,8 +60,13 @@ final class ModelOptions {
         if (threads < 0) {
             throw new AppException("--threads must be 0 (automatic) or more");
         }
+        if (tiling != null && !TilingPolicy.NAMES.contains(tiling)) {
+            throw new AppException("unknown --tiling '" + tiling + "'; use one of " + String.join(", ", TilingPolicy.NAMES));
+        }
+        VisionOptions vision = new VisionOptions(Optional.ofNullable(tiling), Optional.ofNullable(maxTiles), BatchSize.parse(tileBatch),
+                Optional.of(paths.imageCache()));
         return new EngineOptions(variant == null ? Optional.empty() : Optional.of(parseVariant(variant)), threads, device.kind(),
-                paths.providerFolders());
+                paths.providerFolders(), vision);
     }
 
     private static Variant parseVariant(String label) {

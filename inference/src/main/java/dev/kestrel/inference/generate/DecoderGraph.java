@@ -12,6 +12,7 @@ import dev.kestrel.inference.InferenceException;
 import dev.kestrel.inference.ModelFolderException;
 import dev.kestrel.inference.model.ModelConfig;
 import dev.kestrel.inference.runtime.OrtRuntime;
+import dev.kestrel.inference.vision.ImageFeatures;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
@@ -157,6 +158,11 @@ final class DecoderGraph implements AutoCloseable {
         return graphDim > 0 && graphDim != configDim;
     }
 
+    /** Whether the decoder is fed embeddings (and so can take vision features in place of image tokens). */
+    boolean takesEmbeddings() {
+        return embedSession != null;
+    }
+
     int vocabSize() {
         return vocab;
     }
@@ -179,6 +185,15 @@ final class DecoderGraph implements AutoCloseable {
      * position. The cache advances by {@code to - from} tokens.
      */
     float[] forward(int[] ids, int from, int to, KvCache cache, Buffers buffers) {
+        return forward(ids, from, to, cache, buffers, ImageFeatures.NONE, 0);
+    }
+
+    /**
+     * Like {@link #forward(int[], int, int, KvCache, Buffers)}, but the embeddings of the image
+     * tokens in the chunk are replaced by feature rows {@code firstRow, firstRow + 1, ...} of
+     * {@code images} (the rows of the image tokens before {@code from} are already in the cache).
+     */
+    float[] forward(int[] ids, int from, int to, KvCache cache, Buffers buffers, ImageFeatures images, int firstRow) {
         int count = to - from;
         int past = cache.length();
         Map<String, OnnxTensorLike> feed = new HashMap<>(cache.tensors());
@@ -193,7 +208,9 @@ final class DecoderGraph implements AutoCloseable {
                 // [1, count, hidden], handed from one session to the other without leaving native memory
                 OrtSession.Result embeds = embedSession.run(Map.of(INPUT_IDS, idTensor));
                 owned.add(embeds);
-                feed.put(INPUTS_EMBEDS, (OnnxTensor) embeds.get(0));
+                OnnxTensor textEmbeds = (OnnxTensor) embeds.get(0);
+                feed.put(INPUTS_EMBEDS, images.countIn(ids, from, to) == 0 ? textEmbeds
+                        : buffers.own(owned, withImages(textEmbeds, ids, from, to, images, firstRow)));
             }
             if (hasCacheBranch) {
                 owned.add(put(feed, USE_CACHE_BRANCH, OnnxTensor.createTensor(env, new boolean[] {past > 0})));
@@ -222,6 +239,41 @@ final class DecoderGraph implements AutoCloseable {
             }
             owned.forEach(DecoderGraph::closeQuietly);
         }
+    }
+
+    /**
+     * The chunk's embeddings with the image tokens' rows overwritten by vision features, in the
+     * embeddings' own dtype (the transformers.js masked scatter).
+     */
+    private OnnxTensor withImages(OnnxTensor textEmbeds, int[] ids, int from, int to, ImageFeatures images, int firstRow)
+            throws OrtException {
+        long[] shape = textEmbeds.getInfo().getShape(); // [1, count, hidden]
+        int hidden = (int) shape[2];
+        if (hidden != images.hidden()) {
+            throw new InferenceException("the vision features have " + images.hidden() + " values a token but the decoder's "
+                    + "embeddings have " + hidden + "; the vision encoder does not belong to this decoder");
+        }
+        float[] rows = new float[(to - from) * hidden];
+        textEmbeds.getFloatBuffer().get(rows); // float16 embeddings are widened by ONNX Runtime
+        int next = firstRow;
+        for (int i = from; i < to; i++) {
+            if (ids[i] == images.tokenId()) {
+                System.arraycopy(images.rows(), next++ * hidden, rows, (i - from) * hidden, hidden);
+            }
+        }
+        OnnxJavaType type = textEmbeds.getInfo().type;
+        ByteBuffer bytes = ByteBuffer.allocateDirect(rows.length * type.size).order(ByteOrder.nativeOrder());
+        switch (type) {
+            case FLOAT -> bytes.asFloatBuffer().put(rows);
+            case FLOAT16 -> {
+                var halves = bytes.asShortBuffer();
+                for (float v : rows) {
+                    halves.put(Float.floatToFloat16(v));
+                }
+            }
+            default -> throw new InferenceException("input embeddings of type " + type + " are not supported");
+        }
+        return OnnxTensor.createTensor(env, bytes, shape, type);
     }
 
     private static void closeQuietly(AutoCloseable resource) {

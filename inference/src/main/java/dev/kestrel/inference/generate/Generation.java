@@ -182,7 +182,7 @@ final class Generation {
     }
 
     /** Ends the reply: releases held text, and builds the result. */
-    GenerationResult finish(FinishReason reason, int promptTokens, Timings timings, String device) {
+    GenerationResult finish(FinishReason reason, int promptTokens, int imageTokens, Timings timings, String device) {
         if (reason != FinishReason.STOP || !stopStrings.stopped()) {
             emit(stream.flush());
         }
@@ -196,7 +196,7 @@ final class Generation {
         if (inThinking) {
             listener.accept(new GenerationEvent.ThinkingEnded(thinkingCount, blockForced));
         }
-        Usage usage = new Usage(promptTokens, 0, thinkingTotal, tokens.size());
+        Usage usage = new Usage(promptTokens, imageTokens, thinkingTotal, tokens.size());
         GenerationResult result = new GenerationResult(answer.toString(), thinking.toString(), tokens, reason, usage,
                 timings, device);
         listener.accept(new GenerationEvent.Finished(result));

@@ -1,5 +1,6 @@
 package dev.kestrel.inference.generate;
 
+import dev.kestrel.inference.vision.ImageFeatures;
 import java.util.List;
 
 /**
@@ -11,10 +12,11 @@ import java.util.List;
  * @param stopStrings      the answer ends before the first of these, which is not part of it
  * @param prefillChunk     prompt tokens fed per step (BlueLM-V-3B's chunked prefill; 128 by default)
  * @param ignoreStopTokens go on past stop tokens until maxNewTokens (for benchmarks)
+ * @param images           the vision features that replace the prompt's image tokens, in order
  */
 public record GenerationRequest(
         int[] promptIds, boolean startsInThinking, Sampling sampling, int maxNewTokens, ThinkingBudget thinking,
-        List<String> stopStrings, int prefillChunk, Cancellation cancellation, boolean ignoreStopTokens) {
+        List<String> stopStrings, int prefillChunk, Cancellation cancellation, boolean ignoreStopTokens, ImageFeatures images) {
 
     public static final int DEFAULT_PREFILL_CHUNK = 128;
 
@@ -38,32 +40,32 @@ public record GenerationRequest(
     /** A request with default thinking (unlimited), no stop strings, 128-token prefill chunks. */
     public GenerationRequest(int[] promptIds, Sampling sampling, int maxNewTokens) {
         this(promptIds, false, sampling, maxNewTokens, ThinkingBudget.UNLIMITED, List.of(), DEFAULT_PREFILL_CHUNK, new Cancellation(),
-                false);
+                false, ImageFeatures.NONE);
     }
 
     /** A request for a prepared prompt. */
     public static GenerationRequest of(PreparedPrompt prompt, Sampling sampling, int maxNewTokens, ThinkingBudget thinking) {
         return new GenerationRequest(prompt.ids(), prompt.startsInThinking(), sampling, maxNewTokens, thinking, List.of(),
-                DEFAULT_PREFILL_CHUNK, new Cancellation(), false);
+                DEFAULT_PREFILL_CHUNK, new Cancellation(), false, prompt.images());
     }
 
     public GenerationRequest withStopStrings(List<String> strings) {
         return new GenerationRequest(promptIds, startsInThinking, sampling, maxNewTokens, thinking, strings, prefillChunk, cancellation,
-                ignoreStopTokens);
+                ignoreStopTokens, images);
     }
 
     public GenerationRequest withPrefillChunk(int tokens) {
         return new GenerationRequest(promptIds, startsInThinking, sampling, maxNewTokens, thinking, stopStrings, tokens, cancellation,
-                ignoreStopTokens);
+                ignoreStopTokens, images);
     }
 
     public GenerationRequest withCancellation(Cancellation signal) {
         return new GenerationRequest(promptIds, startsInThinking, sampling, maxNewTokens, thinking, stopStrings, prefillChunk, signal,
-                ignoreStopTokens);
+                ignoreStopTokens, images);
     }
 
     public GenerationRequest ignoringStopTokens() {
         return new GenerationRequest(promptIds, startsInThinking, sampling, maxNewTokens, thinking, stopStrings, prefillChunk, cancellation,
-                true);
+                true, images);
     }
 }

@@ -7,6 +7,7 @@ import dev.kestrel.inference.model.ModelFolder;
 import dev.kestrel.inference.runtime.Devices;
 import dev.kestrel.inference.runtime.OrtRuntime;
 import dev.kestrel.inference.tokenizer.Tokenizer;
+import dev.kestrel.inference.vision.ImageFeatures;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -83,6 +84,14 @@ public final class TextGenerator implements AutoCloseable {
             throw new InvalidRequestException("the prompt is " + prompt.length + " tokens long but this model reads at most "
                     + contextLength + " (prompt and reply together); shorten it or start a new conversation");
         }
+        int imageTokens = request.images().countIn(prompt, 0, prompt.length);
+        if (imageTokens != request.images().count()) {
+            throw new InvalidRequestException("the prompt has " + imageTokens + " image tokens but " + request.images().count()
+                    + " image feature rows came with it");
+        }
+        if (imageTokens > 0 && !graph.takesEmbeddings()) {
+            throw new InvalidRequestException("this model reads token ids only and cannot take images");
+        }
         int limit = Math.min(request.maxNewTokens(), contextLength - prompt.length);
         Cancellation cancellation = request.cancellation();
         Generation generation = new Generation(request, tokenizer, thinkingTokens, stopIds, graph.vocabSize(), listener);
@@ -94,8 +103,12 @@ public final class TextGenerator implements AutoCloseable {
         FinishReason reason = FinishReason.CANCELLED;
         try (KvCache cache = graph.newCache(); DecoderGraph.Buffers buffers = new DecoderGraph.Buffers()) {
             float[] logits = null;
+            ImageFeatures images = request.images();
+            int imageRow = 0;
             for (int from = 0; from < prompt.length && !cancellation.isCancelled(); from += request.prefillChunk()) {
-                logits = graph.forward(prompt, from, Math.min(from + request.prefillChunk(), prompt.length), cache, buffers);
+                int to = Math.min(from + request.prefillChunk(), prompt.length);
+                logits = graph.forward(prompt, from, to, cache, buffers, images, imageRow);
+                imageRow += images.countIn(prompt, from, to);
             }
             prefillMs = millisSince(start);
             buffers.runNanos = 0;
@@ -125,7 +138,7 @@ public final class TextGenerator implements AutoCloseable {
         }
         double decodeMs = firstTokenAt == 0 ? 0 : millisSince(firstTokenAt);
         Timings timings = new Timings(0, 0, prefillMs, ttftMs, decodeMs, decodeRunNanos / 1e6);
-        return generation.finish(reason, prompt.length, timings, device());
+        return generation.finish(reason, prompt.length, imageTokens, timings, device());
     }
 
     private static double millisSince(long nanos) {

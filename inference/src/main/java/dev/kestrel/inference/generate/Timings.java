@@ -7,6 +7,10 @@ package dev.kestrel.inference.generate;
  */
 public record Timings(double loadMs, double imageEncodeMs, double prefillMs, double ttftMs, double decodeMs, double decodeInSessionMs) {
 
+    public Timings withImageEncodeMs(double ms) {
+        return new Timings(loadMs, ms, prefillMs, ttftMs, decodeMs, decodeInSessionMs);
+    }
+
     /** Decode time per unit of time inside ONNX Runtime: 1 means the engine itself costs nothing. */
     public double engineOverhead() {
         return decodeInSessionMs <= 0 ? 0 : decodeMs / decodeInSessionMs;

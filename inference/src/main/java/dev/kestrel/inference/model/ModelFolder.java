@@ -23,6 +23,8 @@ public final class ModelFolder {
     public static final String EMBED_TOKENS = "embed_tokens";
     /** ... and the decoder fed {@code inputs_embeds} by another. */
     public static final String MERGED_DECODER = "decoder_model_merged";
+    /** The image encoder of vision-language exports: pixel_values in, image_features out. */
+    public static final String VISION_ENCODER = "vision_encoder";
 
     /** How the language model's graphs are laid out. */
     public enum Layout {
@@ -40,9 +42,12 @@ public final class ModelFolder {
     private final Layout layout;
     private final Map<Variant, Path> decoderVariants;
     private final Map<Variant, Path> embedVariants;
+    private final Map<Variant, Path> visionVariants;
+    private final Optional<VisionConfig> vision;
 
     private ModelFolder(Path root, ModelConfig config, GenerationDefaults generationDefaults, Path tokenizerFile,
-            JsonNode tokenizerConfig, Layout layout, Map<Variant, Path> decoderVariants, Map<Variant, Path> embedVariants) {
+            JsonNode tokenizerConfig, Layout layout, Map<Variant, Path> decoderVariants, Map<Variant, Path> embedVariants,
+            Map<Variant, Path> visionVariants, Optional<VisionConfig> vision) {
         this.root = root;
         this.config = config;
         this.generationDefaults = generationDefaults;
@@ -51,6 +56,8 @@ public final class ModelFolder {
         this.layout = layout;
         this.decoderVariants = decoderVariants;
         this.embedVariants = embedVariants;
+        this.visionVariants = visionVariants;
+        this.vision = vision;
     }
 
     public static ModelFolder open(Path dir) {
@@ -83,10 +90,24 @@ public final class ModelFolder {
         if (layout == Layout.SPLIT && embeds.isEmpty()) {
             missing.add("onnx/embed_tokens.onnx to go with onnx/decoder_model_merged.onnx");
         }
+        Map<Variant, Path> visionEncoders = variantsOf(onnx, VISION_ENCODER);
+        if (!visionEncoders.isEmpty() && layout == Layout.TEXT) {
+            missing.add("onnx/embed_tokens.onnx and onnx/decoder_model_merged.onnx to go with onnx/vision_encoder.onnx");
+        }
+        if (!visionEncoders.isEmpty() && !Files.isRegularFile(root.resolve(VisionConfig.PREPROCESSOR))) {
+            missing.add(VisionConfig.PREPROCESSOR + " to go with onnx/vision_encoder.onnx");
+        }
         if (!missing.isEmpty()) {
             throw new ModelFolderException("model folder '" + dir + "' is incomplete: it has no " + String.join(", no ", missing));
         }
-        ModelConfig config = ModelConfig.parse(JsonFiles.read(root.resolve("config.json"), root), "config.json");
+        JsonNode configJson = JsonFiles.read(root.resolve("config.json"), root);
+        ModelConfig config = ModelConfig.parse(configJson, "config.json");
+        Optional<VisionConfig> vision = Optional.empty();
+        if (!visionEncoders.isEmpty()) {
+            Path processor = root.resolve("processor_config.json");
+            vision = Optional.of(VisionConfig.parse(configJson, JsonFiles.read(root.resolve(VisionConfig.PREPROCESSOR), root),
+                    Files.isRegularFile(processor) ? Optional.of(JsonFiles.read(processor, root)) : Optional.empty()));
+        }
         Path generationConfig = root.resolve("generation_config.json");
         GenerationDefaults defaults = Files.isRegularFile(generationConfig)
                 ? GenerationDefaults.parse(JsonFiles.read(generationConfig, root))
@@ -95,7 +116,8 @@ public final class ModelFolder {
         JsonNode tokenizerConfig = Files.isRegularFile(tokenizerConfigFile)
                 ? JsonFiles.read(tokenizerConfigFile, root)
                 : JsonFiles.MAPPER.createObjectNode();
-        return new ModelFolder(root, config, defaults, root.resolve("tokenizer.json"), tokenizerConfig, layout, decoders, embeds);
+        return new ModelFolder(root, config, defaults, root.resolve("tokenizer.json"), tokenizerConfig, layout, decoders, embeds,
+                visionEncoders, vision);
     }
 
     private static Map<Variant, Path> variantsOf(Path onnxDir, String graph) {
@@ -168,6 +190,28 @@ public final class ModelFolder {
             return variant;
         }
         return preference.stream().filter(variants::containsKey).findFirst().orElse(variants.keySet().iterator().next());
+    }
+
+    /** The image side, for a folder with a vision encoder. */
+    public Optional<VisionConfig> vision() {
+        return vision;
+    }
+
+    /**
+     * The vision encoder to load: the requested variant when there is one, else full precision
+     * (quantized vision encoders lose more than they save on the CPU), else the first preferred.
+     */
+    public Optional<Path> chooseVisionEncoder(Optional<Variant> requested, List<Variant> preference) {
+        if (visionVariants.isEmpty()) {
+            return Optional.empty();
+        }
+        if (requested.isPresent() && visionVariants.containsKey(requested.get())) {
+            return Optional.of(visionVariants.get(requested.get()));
+        }
+        if (visionVariants.containsKey(Variant.FP32)) {
+            return Optional.of(visionVariants.get(Variant.FP32));
+        }
+        return Optional.of(visionVariants.get(choose(visionVariants, VISION_ENCODER, Optional.empty(), preference)));
     }
 
     /** The decoder graph file and, for the split layout, the embeddings graph that feeds it. */

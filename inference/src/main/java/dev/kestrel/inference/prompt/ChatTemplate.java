@@ -99,13 +99,29 @@ public final class ChatTemplate {
         return source.contains(text);
     }
 
-    /** Renders plain role/content messages. */
+    /** Renders role/content messages with content as a string, as text-only templates expect it. */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, ?> extra) {
+        return render(messages, false, addGenerationPrompt, extra);
+    }
+
+    /**
+     * Renders role/content messages. With {@code contentAsParts}, content is the list of parts
+     * vision templates iterate over: one {@code {"type": "image"}} per image, then
+     * {@code {"type": "text", "text": ...}}, as transformers' processors are given it.
+     */
+    public String render(List<ChatMessage> messages, boolean contentAsParts, boolean addGenerationPrompt, Map<String, ?> extra) {
         List<Map<String, Object>> maps = new ArrayList<>();
         for (ChatMessage m : messages) {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("role", m.role().label());
-            map.put("content", m.content());
+            if (contentAsParts) {
+                List<Map<String, Object>> parts = new ArrayList<>();
+                m.images().forEach(image -> parts.add(Map.of("type", "image")));
+                parts.add(Map.of("type", "text", "text", m.content()));
+                map.put("content", parts);
+            } else {
+                map.put("content", m.content());
+            }
             maps.add(map);
         }
         return renderMessages(maps, addGenerationPrompt, extra);

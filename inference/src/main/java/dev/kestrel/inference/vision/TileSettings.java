@@ -16,8 +16,8 @@ public record TileSettings(int tileSize, int maxTiles) {
         if (tileSize < 1 || tileSize > 4096) {
             throw new InvalidRequestException("the tile size must be between 1 and 4096 pixels, not " + tileSize);
         }
-        if (maxTiles < 1 || maxTiles > 64) {
-            throw new InvalidRequestException("the tile budget must be between 1 and 64 tiles, not " + maxTiles);
+        if (maxTiles < 1 || maxTiles > 144) {
+            throw new InvalidRequestException("the tile budget must be between 1 and 144 tiles, not " + maxTiles);
         }
     }
 }

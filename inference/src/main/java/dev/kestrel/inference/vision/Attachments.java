@@ -1,0 +1,61 @@
+package dev.kestrel.inference.vision;
+
+import dev.kestrel.inference.InvalidRequestException;
+import dev.kestrel.inference.vision.pdf.PageRange;
+import dev.kestrel.inference.vision.pdf.PdfPages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Files a user attaches, as images for the model: an image file is one, a PDF one a page. */
+public final class Attachments {
+
+    /** Larger files are refused before they are read: no image or document a person attaches is this big. */
+    public static final long MAX_FILE_BYTES = 256L << 20;
+
+    private Attachments() {}
+
+    public static List<ImageInput> read(Path file, TilingPolicy tiling) {
+        return read(file, tiling, Optional.empty());
+    }
+
+    public static List<ImageInput> read(Path file, TilingPolicy tiling, Optional<PageRange> pages) {
+        byte[] bytes = bytes(file);
+        String name = file.getFileName().toString();
+        if (PdfPages.isPdf(bytes)) {
+            return PdfPages.render(bytes, name, pages, longSideFor(tiling)).stream().map(PdfPages.Page::image).toList();
+        }
+        return List.of(ImageInput.ofBytes(name, bytes));
+    }
+
+    /** The pixels a page's longer side needs to fill the tile budget. */
+    public static int longSideFor(TilingPolicy tiling) {
+        if (tiling instanceof Idefics3Tiling idefics3) {
+            return idefics3.longestEdge();
+        }
+        int side = (int) Math.ceil(Math.sqrt(tiling.settings().maxTiles()));
+        return tiling.settings().tileSize() * Math.max(side, 1);
+    }
+
+    public static byte[] bytes(Path file) {
+        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        try {
+            if (Files.isDirectory(file)) {
+                throw new InvalidRequestException("'" + name + "' is a folder, not an image or PDF");
+            }
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new InvalidRequestException("'" + name + "' is " + (size >> 20) + " MB; Kestrel reads images and PDFs up to "
+                        + (MAX_FILE_BYTES >> 20) + " MB");
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidRequestException("image '" + file + "' does not exist");
+        } catch (IOException e) {
+            throw new InvalidRequestException("cannot read '" + file + "': " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.kestrel.inference.vision;
+
+import dev.kestrel.inference.InferenceException;
+import dev.kestrel.inference.generate.Cancellation;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * An image being encoded in the background since it was attached (BlueLM-V-3B's decoupled image
+ * encoding): by the time the question is sent it is usually done. Removing the image cancels it.
+ */
+public final class ImageEncoding {
+
+    private final String name;
+    private final CompletableFuture<EncodedImage> result;
+    private final Cancellation cancellation;
+
+    public ImageEncoding(String name, CompletableFuture<EncodedImage> result, Cancellation cancellation) {
+        this.name = name;
+        this.result = result;
+        this.cancellation = cancellation;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isDone() {
+        return result.isDone();
+    }
+
+    /** Stops the encoding before its next batch of tiles; {@link #join} then throws CancellationException. */
+    public void cancel() {
+        cancellation.cancel();
+        result.cancel(false);
+    }
+
+    /** Runs {@code action} on the encoder's thread once the image is encoded, failed or cancelled. */
+    public void whenDone(Runnable action) {
+        result.whenComplete((image, failure) -> action.run());
+    }
+
+    /** The encoded image, waiting for it if need be; the encoding's own failure is rethrown as it was. */
+    public EncodedImage join() {
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof InferenceException inference) {
+                throw inference;
+            }
+            if (e.getCause() instanceof CancellationException cancelled) {
+                throw cancelled;
+            }
+            throw new InferenceException("cannot encode image '" + name + "': " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}
