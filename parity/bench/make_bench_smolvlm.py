@@ -14,7 +14,7 @@ the random decoder picks decodes. The real vocabulary is 49280: here embed_token
 are tiny, so a decoding step does about 20% less work than the real model's (the 30 layers are
 ~106M multiply-adds a token, the real LM head another 28M). Everything else is full size.
 
-Writes into the folder given (not committed: about 1.3 GB):
+Writes into the folder given (not committed: about 870 MB):
 
   config.json, generation_config.json           model_type idefics3, the ids of the tiny fixture's tokenizer
   preprocessor_config.json, processor_config.json
@@ -48,19 +48,14 @@ sys.path.insert(0, os.path.join(ROOT, "models", "tooling"))
 
 from kestrel_models.decoder import DecoderConfig, TinyDecoder  # noqa: E402
 from kestrel_models.export import export_split, export_vision_encoder, write_json  # noqa: E402
+from kestrel_models.idefics3_files import write_configs  # noqa: E402
 from kestrel_models.idefics3_vision import Idefics3VisionEncoder, VisionConfig  # noqa: E402
 from kestrel_models.quantize import quantize_model  # noqa: E402
 
 TINY = os.path.join(ROOT, "models", "fixtures", "tiny-smolvlm")
 VISION = VisionConfig(hidden_size=768, image_size=512, patch_size=16, num_hidden_layers=12, num_attention_heads=12,
                       intermediate_size=3072, layer_norm_eps=1e-6, scale_factor=4, text_hidden_size=576)
-PREPROCESSOR = {
-    "do_convert_rgb": True, "do_image_splitting": True, "do_normalize": True, "do_pad": True, "do_rescale": True,
-    "do_resize": True, "image_mean": [0.5, 0.5, 0.5], "image_processor_type": "Idefics3ImageProcessor",
-    "image_std": [0.5, 0.5, 0.5], "max_image_size": {"longest_edge": 512},
-    "processor_class": "Idefics3Processor", "resample": 1, "rescale_factor": 1 / 255, "size": {"longest_edge": 2048},
-}
-PROCESSOR = {"image_seq_len": VISION.image_seq_len, "processor_class": "Idefics3Processor"}
+LONGEST_EDGE = 2048
 
 
 def main():
@@ -123,7 +118,9 @@ def main():
     for dirpath, _, files in sorted(os.walk(args.folder)):
         for name in sorted(files):
             path = os.path.join(dirpath, name)
-            print(f"{os.path.getsize(path) / 1e6:10.1f} MB  {os.path.relpath(path, args.folder)}")
+            size = os.path.getsize(path)
+            shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"
+            print(f"{shown:>10}  {os.path.relpath(path, args.folder)}")
     print(f"wrote {args.folder} in {time.monotonic() - start:.0f} s")
 
 
@@ -137,17 +134,7 @@ def randomize(module: torch.nn.Module):
 
 def write_model_files(folder: str, config: DecoderConfig, bos: int, eos: int, pad: int, image_id: int):
     """The JSON files of the tiny fixture's make_tiny_smolvlm.py with SmolVLM-256M's shapes; the tokenizer copied."""
-    text_config = config.hf_config(bos_token_id=bos, eos_token_id=eos)
-    text_config["pad_token_id"] = pad
-    write_json(os.path.join(folder, "config.json"), {
-        "architectures": ["Idefics3ForConditionalGeneration"], "model_type": "idefics3", "image_token_id": image_id,
-        "scale_factor": VISION.scale_factor, "text_config": text_config, "vision_config": VISION.hf_config(),
-        "vocab_size": config.vocab_size, "bos_token_id": bos, "eos_token_id": eos, "pad_token_id": pad,
-        "tie_word_embeddings": False, "torch_dtype": "float32", "use_cache": True})
-    write_json(os.path.join(folder, "generation_config.json"), {"bos_token_id": bos, "eos_token_id": eos,
-                                                                "pad_token_id": pad})
-    write_json(os.path.join(folder, "preprocessor_config.json"), PREPROCESSOR)
-    write_json(os.path.join(folder, "processor_config.json"), PROCESSOR)
+    write_configs(folder, VISION, config, LONGEST_EDGE, bos, eos, pad, image_id)
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copy(os.path.join(TINY, name), folder)
 

@@ -1,5 +1,6 @@
 package dev.kestrel.inference.family;
 
+import dev.kestrel.inference.ModelFolderException;
 import dev.kestrel.inference.family.idefics3.Idefics3Family;
 import dev.kestrel.inference.family.text.TextFamily;
 import dev.kestrel.inference.model.ModelFolder;
@@ -41,7 +42,7 @@ public interface ModelFamily {
             return new Idefics3Family(vision.get());
         }
         if (vision.isPresent()) {
-            throw new dev.kestrel.inference.ModelFolderException("model folder '" + folder.root() + "' has a vision encoder for model type '"
+            throw new ModelFolderException("model folder '" + folder.root() + "' has a vision encoder for model type '"
                     + folder.config().modelType() + "', which Kestrel cannot run yet; vision models of type "
                     + String.join(" or ", Idefics3Family.MODEL_TYPES) + " (SmolVLM) work");
         }

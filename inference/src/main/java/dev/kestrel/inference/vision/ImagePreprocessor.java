@@ -22,7 +22,7 @@ public final class ImagePreprocessor {
         TileGrid grid = policy.choose(image.width(), image.height());
         List<PreparedImage.Window> windows = switch (policy) {
             case Idefics3Tiling idefics3 -> idefics3(image, idefics3, grid, filter);
-            case InternVlTiling ignored -> cut(Resizer.resize(image, tile * grid.cols(), tile * grid.rows(), filter), grid, tile, image, filter);
+            case InternVlTiling ignored -> cut(stretched(image, grid, tile, filter), grid, tile, image, filter);
             case RelaxedAspectRatioTiling ignored -> cut(letterbox(image, grid, tile, config, filter), grid, tile, image, filter);
             case LlavaNextTiling ignored -> cut(letterbox(image, grid, tile, config, filter), grid, tile, image, filter);
         };
@@ -46,6 +46,11 @@ public final class ImagePreprocessor {
             return List.of(new PreparedImage.Window(stretched, 0, 0));
         }
         return cut(stretched, grid, tile, stretched, filter);
+    }
+
+    /** InternVL's layout: the image stretched over the whole grid, aspect ratio not kept. */
+    private static RgbImage stretched(RgbImage image, TileGrid grid, int tile, Resampling filter) {
+        return Resizer.resize(image, tile * grid.cols(), tile * grid.rows(), filter);
     }
 
     /** The tiles of {@code canvas} row by row, then {@code whole} squeezed into one tile when the grid has a thumbnail. */

@@ -1,7 +1,5 @@
 package dev.kestrel.inference.vision;
 
-import java.util.List;
-
 /**
  * InternVL-1.5's dynamic preprocessing: the grid whose aspect ratio is closest to the image's,
  * smallest grid first; on a tie the larger grid wins when the image has more than half its
@@ -22,10 +20,9 @@ public record InternVlTiling(TileSettings settings) implements TilingPolicy {
         double aspect = (double) width / height;
         long area = (long) width * height;
         long tileArea = (long) settings.tileSize() * settings.tileSize();
-        List<TileGrid> smallestFirst = TilingPolicy.candidatesLargestFirst(settings.maxTiles()).reversed();
-        TileGrid best = new TileGrid(1, 1, false);
+                TileGrid best = new TileGrid(1, 1, false);
         double bestDiff = Double.POSITIVE_INFINITY;
-        for (TileGrid grid : smallestFirst) {
+        for (TileGrid grid : TilingPolicy.candidatesSmallestFirst(settings.maxTiles())) {
             double diff = Math.abs(aspect - (double) grid.cols() / grid.rows());
             if (diff < bestDiff) {
                 bestDiff = diff;

@@ -1,7 +1,5 @@
 package dev.kestrel.inference.vision;
 
-import java.util.List;
-
 /**
  * LLaVA-NeXT's any-resolution choice: the grid with the largest effective resolution, ties
  * going to the least wasted one (the first such grid from the smallest up). LLaVA-NeXT always
@@ -19,11 +17,10 @@ public record LlavaNextTiling(TileSettings settings) implements TilingPolicy {
     @Override
     public TileGrid choose(int width, int height) {
         TilingPolicy.requirePositive(width, height);
-        List<TileGrid> smallestFirst = TilingPolicy.candidatesLargestFirst(settings.maxTiles()).reversed();
-        TileGrid best = null;
+                TileGrid best = null;
         long effectiveMax = -1;
         long wastedMin = Long.MAX_VALUE;
-        for (TileGrid grid : smallestFirst) {
+        for (TileGrid grid : TilingPolicy.candidatesSmallestFirst(settings.maxTiles())) {
             Resolution r = Resolution.of(grid, settings.tileSize(), width, height);
             if (r.effective() > effectiveMax || (r.effective() == effectiveMax && r.wasted() < wastedMin)) {
                 best = grid;

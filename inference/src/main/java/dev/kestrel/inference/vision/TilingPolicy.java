@@ -47,6 +47,11 @@ public sealed interface TilingPolicy permits RelaxedAspectRatioTiling, LlavaNext
         return grids;
     }
 
+    /** The same grids from the smallest up, the order LLaVA-NeXT and InternVL try theirs in. */
+    static List<TileGrid> candidatesSmallestFirst(int maxTiles) {
+        return candidatesLargestFirst(maxTiles).reversed();
+    }
+
     static void requirePositive(int width, int height) {
         if (width < 1 || height < 1) {
             throw new InvalidRequestException("an image must be at least 1x1 pixels, not " + width + "x" + height);

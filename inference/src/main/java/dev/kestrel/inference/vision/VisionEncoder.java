@@ -116,6 +116,11 @@ public final class VisionEncoder implements AutoCloseable {
      * @throws CancellationException when {@code cancellation} fires before the last batch
      */
     public float[] encode(TileSource tiles, Cancellation cancellation) {
+        return encode(tiles, cancellation, batchSize);
+    }
+
+    /** Like {@link #encode(TileSource, Cancellation)} with another batch size, for benchmarks. */
+    public float[] encode(TileSource tiles, Cancellation cancellation, BatchSize batching) {
         if (tiles.tileSize() != config.tileSize()) {
             throw new IllegalArgumentException("tiles of " + tiles.tileSize() + " pixels for an encoder of " + config.tileSize());
         }
@@ -125,7 +130,7 @@ public final class VisionEncoder implements AutoCloseable {
         oneImageAtATime.lock();
         try {
             Batch[] buffers = {new Batch(), new Batch()};
-            int first = batchFor(tiles.count());
+            int first = batchFor(batching, tiles.count());
             Future<Batch> next = writer.submit(() -> buffers[0].fill(tiles, 0, first));
             int turn = 0;
             while (next != null) {
@@ -136,11 +141,11 @@ public final class VisionEncoder implements AutoCloseable {
                 int start = batch.end;
                 next = null;
                 if (start < tiles.count()) {
-                    int size = batchFor(tiles.count() - start);
+                    int size = batchFor(batching, tiles.count() - start);
                     Batch spare = buffers[++turn % 2];
                     next = writer.submit(() -> spare.fill(tiles, start, start + size));
                 }
-                run(batch, features, tokens, hidden);
+                run(batch, features, tokens, hidden, batching.isAuto());
             }
             return features;
         } finally {
@@ -148,8 +153,8 @@ public final class VisionEncoder implements AutoCloseable {
         }
     }
 
-    private int batchFor(int remaining) {
-        return batchSize.isAuto() ? auto.next(remaining) : Math.min(batchSize.tiles(), remaining);
+    private int batchFor(BatchSize batching, int remaining) {
+        return batching.isAuto() ? auto.next(remaining) : Math.min(batching.tiles(), remaining);
     }
 
     private static Batch await(Future<Batch> future) {
@@ -166,7 +171,7 @@ public final class VisionEncoder implements AutoCloseable {
         }
     }
 
-    private void run(Batch batch, float[] features, int tokens, int hidden) {
+    private void run(Batch batch, float[] features, int tokens, int hidden, boolean measure) {
         int count = batch.end - batch.start;
         int side = config.tileSize();
         Map<String, OnnxTensor> feed = new HashMap<>();
@@ -194,7 +199,7 @@ public final class VisionEncoder implements AutoCloseable {
         } finally {
             feed.values().forEach(OnnxTensor::close);
         }
-        if (batchSize.isAuto()) {
+        if (measure) {
             auto.measured(count, (System.nanoTime() - start) / 1e6);
         }
     }

@@ -221,6 +221,29 @@ class TinySmolVlmTest {
     }
 
     @Test
+    void imagesAcrossTurnsKeepTheirOrderAndLeaveWithTheTurnsThatDropOut() throws IOException {
+        EncodedImage shapes = fp32.encode(input("shapes-150x90"));
+        EncodedImage small = fp32.encode(input("small-64x64"));
+        List<ChatMessage> conversation = List.of(ChatMessage.user("What is in this picture?", List.of(shapes)),
+                new ChatMessage(dev.kestrel.inference.prompt.Role.ASSISTANT, "A red circle, a blue box and a green triangle."),
+                ChatMessage.user("And this one?", List.of(small)));
+
+        PreparedPrompt both = fp32.prompt(conversation, ThinkingBudget.OFF);
+        assertThat(both.images().count()).isEqualTo(shapes.tokens() + small.tokens());
+        float[] rows = both.images().rows();
+        assertThat(java.util.Arrays.copyOfRange(rows, 0, shapes.features().length)).containsExactly(shapes.features());
+        assertThat(java.util.Arrays.copyOfRange(rows, shapes.features().length, rows.length)).containsExactly(small.features());
+        assertThat(fp32.generate(GenerationRequest.of(both, Sampling.GREEDY, 8, ThinkingBudget.OFF), e -> {}).usage().imageTokens())
+                .isEqualTo(shapes.tokens() + small.tokens());
+
+        // Room for the last turn only: the first turn goes, and its image's features with it.
+        int lastTurnOnly = fp32.prompt(conversation.subList(2, 3), ThinkingBudget.OFF).ids().length;
+        PreparedPrompt fitted = fp32.fit(conversation, ThinkingBudget.OFF, fp32.contextLength() - lastTurnOnly - 1);
+        assertThat(fitted.droppedMessages()).isEqualTo(2);
+        assertThat(fitted.images().count()).isEqualTo(small.tokens());
+    }
+
+    @Test
     void anImageEncodedOnceCostsNoVisionWorkAgainEvenAfterARestart(@TempDir Path cache) throws IOException {
         EngineOptions options = new EngineOptions(Optional.of(Variant.FP32), 1).withVision(VisionOptions.DEFAULT.withCacheFolder(cache));
         EncodedImage first;
