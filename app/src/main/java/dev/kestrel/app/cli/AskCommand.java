@@ -9,7 +9,6 @@ import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.LanguageModel;
 import dev.kestrel.inference.vision.Attachments;
 import dev.kestrel.inference.vision.EncodedImage;
-import dev.kestrel.inference.vision.ImageInput;
 import dev.kestrel.inference.vision.pdf.PageRange;
 import dev.kestrel.inference.generate.Cancellation;
 import dev.kestrel.inference.generate.GenerationEvent;
@@ -55,6 +54,9 @@ final class AskCommand implements Callable<Integer> {
 
     @Option(names = "--pages", paramLabel = "RANGE", description = "Pages of attached PDFs to show the model, e.g. 1-3,5 (default: all, up to 10).")
     String pages;
+
+    @Option(names = "--pdf-text", description = "Give the model the text layer of attached PDF pages too, before the question.")
+    boolean pdfText;
 
     @ArgGroup(exclusive = true)
     Thinking thinking;
@@ -201,19 +203,30 @@ final class AskCommand implements Callable<Integer> {
         return thinking.off ? ThinkingBudget.OFF : ThinkingBudget.of(thinking.budget);
     }
 
-    /** Each file's images, encoded now or found in the image cache; a PDF gives one image a page. */
-    private List<EncodedImage> encode(LanguageModel loaded, List<Path> files) {
+    /** The attached files' images, in order: an image file is one, a PDF one a page. */
+    private List<Attachments.Part> read(LanguageModel loaded, List<Path> files) {
         if (!files.isEmpty() && !loaded.canSee()) {
             throw new AppException("model '" + loaded.folder().name() + "' reads text only and cannot take images ("
                     + files.getFirst().getFileName() + ")");
         }
-        List<EncodedImage> encoded = new ArrayList<>();
+        List<Attachments.Part> parts = new ArrayList<>();
         for (Path file : files) {
-            for (ImageInput image : Attachments.read(file, loaded.images().orElseThrow().tiling(), pageRange())) {
-                encoded.add(loaded.encode(image));
+            parts.addAll(Attachments.read(file, loaded.images().orElseThrow().tiling(), pageRange()));
+        }
+        return parts;
+    }
+
+    /** The question, after the text layers of attached PDF pages when --pdf-text asks for them. */
+    private String withPageText(String question, List<Attachments.Part> parts) {
+        StringBuilder text = new StringBuilder();
+        if (pdfText) {
+            for (Attachments.Part part : parts) {
+                if (!part.text().isBlank()) {
+                    text.append("Text of ").append(part.image().name()).append(":\n").append(part.text()).append("\n\n");
+                }
             }
         }
-        return encoded;
+        return text.append(question).toString();
     }
 
     private Optional<PageRange> pageRange() {
@@ -235,9 +248,13 @@ final class AskCommand implements Callable<Integer> {
         }, "kestrel-ask-interrupt");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            List<EncodedImage> pictures = encode(loaded, files);
+            List<Attachments.Part> parts = read(loaded, files);
+            List<EncodedImage> pictures = new ArrayList<>();
+            for (Attachments.Part part : parts) {
+                pictures.add(loaded.encode(part.image()));
+            }
             double encodeMs = pictures.stream().mapToDouble(EncodedImage::encodeMs).sum();
-            PreparedPrompt prepared = loaded.prompt(List.of(ChatMessage.user(question, pictures)), budget);
+            PreparedPrompt prepared = loaded.prompt(List.of(ChatMessage.user(withPageText(question, parts), pictures)), budget);
             GenerationRequest request = GenerationRequest.of(prepared, sampling, maxTokens, budget)
                     .withStopStrings(stops).withPrefillChunk(prefillChunk).withCancellation(cancellation);
             GenerationResult result = loaded.generate(request, event -> {

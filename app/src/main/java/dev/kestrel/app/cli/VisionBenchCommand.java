@@ -73,7 +73,7 @@ final class VisionBenchCommand implements Callable<Integer> {
         try (LanguageModel model = LanguageModel.load(modelOptions.folder(), modelOptions.engineOptions(paths))) {
             ImagePipeline pipeline = model.images().orElseThrow(() -> new AppException("model '" + model.folder().name()
                     + "' reads text only; bench-vision needs a vision model"));
-            ImageInput input = Attachments.read(image, pipeline.tiling()).getFirst();
+            ImageInput input = Attachments.read(image, pipeline.tiling()).getFirst().image();
             long decodeStart = System.nanoTime();
             RgbImage pixels = input.pixels().get();
             double decodeMs = millisSince(decodeStart);

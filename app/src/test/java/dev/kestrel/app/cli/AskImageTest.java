@@ -56,8 +56,18 @@ class AskImageTest {
     void aPdfAttachmentGivesOneImageAPage() throws IOException {
         Path pdf = home.resolve("note.pdf");
         try (var document = new org.apache.pdfbox.pdmodel.PDDocument()) {
-            document.addPage(new org.apache.pdfbox.pdmodel.PDPage(org.apache.pdfbox.pdmodel.common.PDRectangle.A6));
-            document.addPage(new org.apache.pdfbox.pdmodel.PDPage(org.apache.pdfbox.pdmodel.common.PDRectangle.A6));
+            for (int i = 1; i <= 2; i++) {
+                var page = new org.apache.pdfbox.pdmodel.PDPage(org.apache.pdfbox.pdmodel.common.PDRectangle.A6);
+                document.addPage(page);
+                try (var content = new org.apache.pdfbox.pdmodel.PDPageContentStream(document, page)) {
+                    content.beginText();
+                    content.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
+                            org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 12);
+                    content.newLineAtOffset(20, 300);
+                    content.showText("Total due: 42 euros");
+                    content.endText();
+                }
+            }
             document.save(pdf.toFile());
         }
         JsonNode both = JSON.readTree(ask("--json", "--image", pdf.toString(), "What is this?").out());
@@ -65,6 +75,11 @@ class AskImageTest {
         // A6 portrait at the fixture's 256-pixel longest edge: 182x256 -> 4 rows x 3 columns + the global image, 16 tokens each.
         assertThat(one.get("usage").get("image_tokens").asInt()).isEqualTo(13 * 16);
         assertThat(both.get("usage").get("image_tokens").asInt()).isEqualTo(2 * 13 * 16);
+
+        // --pdf-text puts each page's text layer before the question; the images stay as they were.
+        JsonNode withText = JSON.readTree(ask("--json", "--pages", "2", "--pdf-text", "--image", pdf.toString(), "What is this?").out());
+        assertThat(withText.get("usage").get("image_tokens").asInt()).isEqualTo(13 * 16);
+        assertThat(withText.get("usage").get("prompt_tokens").asInt()).isGreaterThan(one.get("usage").get("prompt_tokens").asInt() + 10);
     }
 
     @Test

@@ -13,22 +13,28 @@ import java.util.Optional;
 /** Files a user attaches, as images for the model: an image file is one, a PDF one a page. */
 public final class Attachments {
 
+    /**
+     * One image made from an attached file, with the text its source holds (a PDF page's text
+     * layer; empty for pictures), which a caller may give the model as context.
+     */
+    public record Part(ImageInput image, String text) {}
+
     /** Larger files are refused before they are read: no image or document a person attaches is this big. */
     public static final long MAX_FILE_BYTES = 256L << 20;
 
     private Attachments() {}
 
-    public static List<ImageInput> read(Path file, TilingPolicy tiling) {
+    public static List<Part> read(Path file, TilingPolicy tiling) {
         return read(file, tiling, Optional.empty());
     }
 
-    public static List<ImageInput> read(Path file, TilingPolicy tiling, Optional<PageRange> pages) {
+    public static List<Part> read(Path file, TilingPolicy tiling, Optional<PageRange> pages) {
         byte[] bytes = bytes(file);
         String name = file.getFileName().toString();
         if (PdfPages.isPdf(bytes)) {
-            return PdfPages.render(bytes, name, pages, longSideFor(tiling)).stream().map(PdfPages.Page::image).toList();
+            return PdfPages.render(bytes, name, pages, longSideFor(tiling)).stream().map(p -> new Part(p.image(), p.text())).toList();
         }
-        return List.of(ImageInput.ofBytes(name, bytes));
+        return List.of(new Part(ImageInput.ofBytes(name, bytes), ""));
     }
 
     /** The pixels a page's longer side needs to fill the tile budget. */

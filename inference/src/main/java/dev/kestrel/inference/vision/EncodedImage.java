@@ -5,7 +5,8 @@ package dev.kestrel.inference.vision;
  * its tiles, row-major tiles first and the thumbnail last.
  *
  * @param key      identifies the image's bytes and how it was tiled (the embedding cache's key)
- * @param features [encodedTiles * tokensPerTile, hidden]
+ * @param features [encodedTiles * tokensPerTile, hidden]; shared, not copied (the cache and every
+ *                 prompt read the same array), so never written after encoding
  * @param encodeMs time spent encoding it; 0 when it came from the cache
  */
 public record EncodedImage(String key, TileGrid grid, int tokensPerTile, int hidden, float[] features, double encodeMs) {

@@ -36,11 +36,6 @@ public final class ImageEncoding {
         result.cancel(false);
     }
 
-    /** Runs {@code action} on the encoder's thread once the image is encoded, failed or cancelled. */
-    public void whenDone(Runnable action) {
-        result.whenComplete((image, failure) -> action.run());
-    }
-
     /** The encoded image, waiting for it if need be; the encoding's own failure is rethrown as it was. */
     public EncodedImage join() {
         try {
