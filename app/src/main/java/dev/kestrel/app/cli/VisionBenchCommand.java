@@ -83,13 +83,13 @@ final class VisionBenchCommand implements Callable<Integer> {
                 return millisSince(start);
             });
             PreparedImage tiles = ImagePreprocessor.prepare(pixels, pipeline.tiling(), pipeline.encoder().config());
-            pipeline.encoder().encode(tiles, new Cancellation(), new BatchSize(1)); // warm-up
+            pipeline.encoder().encode(tiles, new Cancellation(), new BatchSize(1), done -> {}); // warm-up
             List<double[]> perBatch = new ArrayList<>();
             for (int batch : batches) {
                 BatchSize size = new BatchSize(batch);
                 double ms = median(() -> {
                     long start = System.nanoTime();
-                    pipeline.encoder().encode(tiles, new Cancellation(), size);
+                    pipeline.encoder().encode(tiles, new Cancellation(), size, done -> {});
                     return millisSince(start);
                 });
                 perBatch.add(new double[] {batch, ms / tiles.count()});

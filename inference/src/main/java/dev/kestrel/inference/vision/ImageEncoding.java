@@ -15,11 +15,45 @@ public final class ImageEncoding {
     private final String name;
     private final CompletableFuture<EncodedImage> result;
     private final Cancellation cancellation;
+    private final Progress progress;
 
-    public ImageEncoding(String name, CompletableFuture<EncodedImage> result, Cancellation cancellation) {
+    public ImageEncoding(String name, CompletableFuture<EncodedImage> result, Cancellation cancellation, Progress progress) {
         this.name = name;
         this.result = result;
         this.cancellation = cancellation;
+        this.progress = progress;
+    }
+
+    /**
+     * How far the encoding is, 0 to 1, for a thumbnail's progress ring: 0 while the image is
+     * decoded and tiled, then the share of tiles encoded; 1 when it was found in the cache.
+     */
+    public double progress() {
+        return progress.fraction();
+    }
+
+    /** Tiles encoded and tiles in all; both 0 until the image is tiled. */
+    public static final class Progress {
+        private volatile int total;
+        private volatile int encoded;
+
+        void started(int tiles) {
+            total = tiles;
+        }
+
+        void encoded(int tiles) {
+            encoded = tiles;
+        }
+
+        void finished(int tiles) {
+            total = tiles;
+            encoded = tiles;
+        }
+
+        double fraction() {
+            int all = total;
+            return all == 0 ? 0 : (double) encoded / all;
+        }
     }
 
     public String name() {

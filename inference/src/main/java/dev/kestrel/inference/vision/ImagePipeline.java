@@ -81,21 +81,28 @@ public final class ImagePipeline implements AutoCloseable {
     /** Starts encoding {@code image} in the background and returns at once. */
     public ImageEncoding attach(ImageInput image) {
         Cancellation cancellation = new Cancellation();
-        CompletableFuture<EncodedImage> result = CompletableFuture.supplyAsync(() -> encode(image, cancellation), background);
-        return new ImageEncoding(image.name(), result, cancellation);
+        ImageEncoding.Progress progress = new ImageEncoding.Progress();
+        CompletableFuture<EncodedImage> result = CompletableFuture.supplyAsync(() -> encode(image, cancellation, progress), background);
+        return new ImageEncoding(image.name(), result, cancellation, progress);
     }
 
     /** The image's features: from the cache, or decoded, tiled and encoded now. */
     public EncodedImage encode(ImageInput image, Cancellation cancellation) {
+        return encode(image, cancellation, new ImageEncoding.Progress());
+    }
+
+    private EncodedImage encode(ImageInput image, Cancellation cancellation, ImageEncoding.Progress progress) {
         String key = ImageKey.of(image.contentHash(), encoderId, tiling);
         var cached = cache.get(key);
         if (cached.isPresent()) {
+            progress.finished(cached.get().grid().encodedTiles());
             return cached.get();
         }
         long start = System.nanoTime();
         RgbImage pixels = image.pixels().get();
         PreparedImage prepared = ImagePreprocessor.prepare(pixels, tiling, encoder.config());
-        float[] features = encoder.encode(prepared, cancellation);
+        progress.started(prepared.count());
+        float[] features = encoder.encode(prepared, cancellation, encoder.batchSize(), progress::encoded);
         VisionConfig config = encoder.config();
         EncodedImage encoded = new EncodedImage(key, prepared.grid(), config.tokensPerTile(), config.hidden(), features,
                 (System.nanoTime() - start) / 1e6);

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 
 /**
  * The vision encoder graph of the onnx-community layout: {@code pixel_values} [batch, tiles, 3, H, W]
@@ -105,6 +106,11 @@ public final class VisionEncoder implements AutoCloseable {
         return plan.provider();
     }
 
+    /** The batch size asked for: fixed, or auto. */
+    public BatchSize batchSize() {
+        return batchSize;
+    }
+
     /** The batch size in use: the fixed one, or auto's choice once its trials are done (0 before). */
     public int batchTiles() {
         return batchSize.isAuto() ? auto.chosen() : batchSize.tiles();
@@ -116,11 +122,14 @@ public final class VisionEncoder implements AutoCloseable {
      * @throws CancellationException when {@code cancellation} fires before the last batch
      */
     public float[] encode(TileSource tiles, Cancellation cancellation) {
-        return encode(tiles, cancellation, batchSize);
+        return encode(tiles, cancellation, batchSize, done -> {});
     }
 
-    /** Like {@link #encode(TileSource, Cancellation)} with another batch size, for benchmarks. */
-    public float[] encode(TileSource tiles, Cancellation cancellation, BatchSize batching) {
+    /**
+     * Like {@link #encode(TileSource, Cancellation)}, with a batch size of the caller's and
+     * {@code progress} told the number of tiles encoded after each batch.
+     */
+    public float[] encode(TileSource tiles, Cancellation cancellation, BatchSize batching, IntConsumer progress) {
         if (tiles.tileSize() != config.tileSize()) {
             throw new IllegalArgumentException("tiles of " + tiles.tileSize() + " pixels for an encoder of " + config.tileSize());
         }
@@ -146,6 +155,7 @@ public final class VisionEncoder implements AutoCloseable {
                     next = writer.submit(() -> spare.fill(tiles, start, start + size));
                 }
                 run(batch, features, tokens, hidden, batching.isAuto());
+                progress.accept(batch.end);
             }
             return features;
         } finally {

@@ -250,6 +250,7 @@ class TinySmolVlmTest {
         try (LanguageModel model = LanguageModel.load(FOLDER, options)) {
             ImageEncoding attached = model.attach(input("shapes-150x90"));
             first = attached.join();
+            assertThat(attached.progress()).isEqualTo(1.0);
             assertThat(first.encodeMs()).isPositive();
             assertThat(model.encode(input("shapes-150x90")).encodeMs()).isZero();
         }
