@@ -163,17 +163,29 @@ public final class LanguageModel implements AutoCloseable {
      * the generator's to refuse.
      */
     public PreparedPrompt prompt(List<ChatMessage> conversation, ThinkingBudget thinking) {
-        List<EncodedImage> pictures = conversation.stream().flatMap(m -> m.images().stream()).toList();
+        String text = text(conversation, thinking);
+        return new PreparedPrompt(tokenizer.encode(text), text, startsInThinking(text), 0, features(conversation));
+    }
+
+    /** The rendered prompt with every image placeholder expanded to its image's tokens. */
+    private String text(List<ChatMessage> conversation, ThinkingBudget thinking) {
+        List<EncodedImage> pictures = pictures(conversation);
         if (!pictures.isEmpty() && images.isEmpty()) {
             throw textOnly();
         }
-        String text = family.expandImages(render(conversation, thinking), pictures);
-        ImageFeatures features = pictures.isEmpty() ? ImageFeatures.NONE : features(pictures);
-        return new PreparedPrompt(tokenizer.encode(text), text, startsInThinking(text), 0, features);
+        return family.expandImages(render(conversation, thinking), pictures);
+    }
+
+    private static List<EncodedImage> pictures(List<ChatMessage> conversation) {
+        return conversation.stream().flatMap(m -> m.images().stream()).toList();
     }
 
     /** The images' features end to end, in the order their tokens appear. */
-    private ImageFeatures features(List<EncodedImage> pictures) {
+    private ImageFeatures features(List<ChatMessage> conversation) {
+        List<EncodedImage> pictures = pictures(conversation);
+        if (pictures.isEmpty()) {
+            return ImageFeatures.NONE;
+        }
         float[] rows = new float[pictures.stream().mapToInt(p -> p.features().length).sum()];
         int at = 0;
         for (EncodedImage picture : pictures) {
@@ -217,13 +229,15 @@ public final class LanguageModel implements AutoCloseable {
         List<ChatMessage> kept = new ArrayList<>(conversation);
         int dropped = 0;
         while (true) {
-            PreparedPrompt prompt = prompt(kept, thinking);
-            if (prompt.ids().length + reserve <= contextLength()) {
-                return new PreparedPrompt(prompt.ids(), prompt.text(), prompt.startsInThinking(), dropped, prompt.images());
+            // The image features are gathered once, for the turns that stay.
+            String text = text(kept, thinking);
+            int[] ids = tokenizer.encode(text);
+            if (ids.length + reserve <= contextLength()) {
+                return new PreparedPrompt(ids, text, startsInThinking(text), dropped, features(kept));
             }
             int oldest = oldestDroppable(kept);
             if (oldest < 0) {
-                throw new InvalidRequestException("the message is " + prompt.ids().length + " tokens long with its prompt, and this model"
+                throw new InvalidRequestException("the message is " + ids.length + " tokens long with its prompt, and this model"
                         + " reads at most " + contextLength() + " tokens with room for the reply; shorten it");
             }
             kept.remove(oldest);

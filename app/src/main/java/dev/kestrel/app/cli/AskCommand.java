@@ -337,17 +337,13 @@ final class AskCommand implements Callable<Integer> {
         usage.put("thinking_tokens", result.usage().thinkingTokens());
         usage.put("completion_tokens", result.usage().completionTokens());
         ObjectNode timings = json.putObject("timings_ms");
-        timings.put("load", round(loadMs));
-        timings.put("image_encode", round(result.timings().imageEncodeMs()));
-        timings.put("prefill", round(result.timings().prefillMs()));
-        timings.put("ttft", round(result.timings().ttftMs()));
-        timings.put("decode", round(result.timings().decodeMs()));
-        json.put("decode_tokens_per_s", round(result.decodeTokensPerSecond()));
+        timings.put("load", JsonLines.hundredths(loadMs));
+        timings.put("image_encode", JsonLines.hundredths(result.timings().imageEncodeMs()));
+        timings.put("prefill", JsonLines.hundredths(result.timings().prefillMs()));
+        timings.put("ttft", JsonLines.hundredths(result.timings().ttftMs()));
+        timings.put("decode", JsonLines.hundredths(result.timings().decodeMs()));
+        json.put("decode_tokens_per_s", JsonLines.hundredths(result.decodeTokensPerSecond()));
         json.put("device", result.device());
         return json;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 100) / 100.0;
     }
 }

@@ -113,19 +113,19 @@ final class BenchCommand implements Callable<Integer> {
         root.put("model", model.folder().name());
         root.put("variant", model.variant().label());
         root.put("device", model.device());
-        root.put("load_ms", round(model.loadMs()));
+        root.put("load_ms", JsonLines.hundredths(model.loadMs()));
         root.put("prompt_tokens", promptLength);
         root.put("decoded_tokens", median.tokens().size());
-        root.put("prefill_ms", round(median.timings().prefillMs()));
-        root.put("ttft_ms", round(median.timings().ttftMs()));
-        root.put("decode_tokens_per_s", round(median.decodeTokensPerSecond()));
-        root.put("decode_ms_per_token", round(median.timings().decodeMs() / (median.tokens().size() - 1)));
+        root.put("prefill_ms", JsonLines.hundredths(median.timings().prefillMs()));
+        root.put("ttft_ms", JsonLines.hundredths(median.timings().ttftMs()));
+        root.put("decode_tokens_per_s", JsonLines.hundredths(median.decodeTokensPerSecond()));
+        root.put("decode_ms_per_token", JsonLines.hundredths(median.timings().decodeMs() / (median.tokens().size() - 1)));
         root.put("engine_overhead", Math.round(median.timings().engineOverhead() * 1000) / 1000.0);
         root.put("peak_resident_mb", peakKb / 1024);
         median.tokens().forEach(root.putArray("tokens")::add);
         ArrayNode points = root.putArray("context_curve");
         for (double[] p : curve) {
-            points.addObject().put("context", (int) p[0]).put("prefill_ms", round(p[1])).put("decode_ms_per_token", round(p[2]))
+            points.addObject().put("context", (int) p[0]).put("prefill_ms", JsonLines.hundredths(p[1])).put("decode_ms_per_token", JsonLines.hundredths(p[2]))
                     .put("engine_overhead", Math.round(p[3] * 1000) / 1000.0);
         }
         return root;
@@ -144,10 +144,6 @@ final class BenchCommand implements Callable<Integer> {
         for (double[] p : curve) {
             out.printf(Locale.ROOT, "| %d | %.1f | %.0f | %.2f | %.3f |%n", (int) p[0], p[1], p[0] / (p[1] / 1000), p[2], p[3]);
         }
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 100) / 100.0;
     }
 
     /** Peak resident set size of this process (VmHWM on Linux), 0 where unknown. */

@@ -51,4 +51,9 @@ final class JsonLines {
             throw new IllegalStateException("cannot write JSON", e);
         }
     }
+
+    /** A figure for a JSON report: two decimals are all a timing or a rate needs. */
+    static double hundredths(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
 }

@@ -159,20 +159,20 @@ final class VisionBenchCommand implements Callable<Integer> {
             root.put("image", pixels.width() + "x" + pixels.height());
             root.put("grid", tiles.grid().cols() + ":" + tiles.grid().rows() + (tiles.grid().thumbnail() ? "+thumbnail" : ""));
             root.put("tiles", tiles.count());
-            root.put("decode_ms", round(decodeMs));
-            root.put("preprocess_ms", round(prepareMs));
+            root.put("decode_ms", JsonLines.hundredths(decodeMs));
+            root.put("preprocess_ms", JsonLines.hundredths(prepareMs));
             ArrayNode batches = root.putArray("encode");
             for (double[] p : perBatch) {
-                batches.addObject().put("batch", (int) p[0]).put("ms_per_tile", round(p[1])).put("tiles_per_s", round(1000 / p[1]))
-                        .put("speedup_vs_1", round(msPerTileAtOne() / p[1]));
+                batches.addObject().put("batch", (int) p[0]).put("ms_per_tile", JsonLines.hundredths(p[1])).put("tiles_per_s", JsonLines.hundredths(1000 / p[1]))
+                        .put("speedup_vs_1", JsonLines.hundredths(msPerTileAtOne() / p[1]));
             }
             root.put("auto_batch", autoBatch);
             root.put("prompt_tokens", promptTokens);
             root.put("image_tokens", imageTokens);
-            root.put("ttft_image_encoded_ms", round(imageTtft));
-            root.put("ttft_text_same_length_ms", round(textTtft));
+            root.put("ttft_image_encoded_ms", JsonLines.hundredths(imageTtft));
+            root.put("ttft_text_same_length_ms", JsonLines.hundredths(textTtft));
             root.put("ttft_ratio", Math.round(imageTtft / textTtft * 1000) / 1000.0);
-            root.put("ttft_image_not_encoded_ms", round(coldEncodeMs + imageTtft));
+            root.put("ttft_image_not_encoded_ms", JsonLines.hundredths(coldEncodeMs + imageTtft));
             return root;
         }
 
@@ -189,10 +189,6 @@ final class VisionBenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%ntime to first token, %d-token prompt: image encoded beforehand %.1f ms, text only %.1f ms,"
                     + " ratio %.3f; image not encoded yet %.1f ms%n", promptTokens, imageTtft, textTtft, imageTtft / textTtft,
                     coldEncodeMs + imageTtft);
-        }
-
-        private static double round(double value) {
-            return Math.round(value * 100) / 100.0;
         }
     }
 }

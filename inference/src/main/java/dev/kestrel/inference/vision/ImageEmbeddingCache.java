@@ -101,7 +101,7 @@ public final class ImageEmbeddingCache {
     }
 
     static String fileName(String key) {
-        return ImageKey.sha256Hex(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".emb";
+        return ImageKey.sha256Hex(key) + ".emb";
     }
 
     private static Optional<EncodedImage> read(Path file, String key) {
