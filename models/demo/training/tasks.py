@@ -70,9 +70,10 @@ def background(rng: random.Random) -> tuple[int, int, int]:
     return tuple(rng.randint(220, 255) for _ in range(3))
 
 
-def shapes_case(rng: random.Random) -> Case:
+def shapes_case(rng: random.Random, size: tuple[int, int] | None = None) -> Case:
+    """size: a fixed canvas (width, height) instead of a random one, for examples and parity images."""
     while True:
-        width, height = rng.randint(64, 256), rng.randint(64, 256)
+        width, height = size or (rng.randint(64, 256), rng.randint(64, 256))
         count = rng.randint(1, 4)
         boxes = place_boxes(rng, width, height, count)
         if boxes is not None:
@@ -121,10 +122,12 @@ def place_boxes(rng: random.Random, width: int, height: int, count: int):
     return boxes
 
 
-def text_case(rng: random.Random) -> Case:
+def text_case(rng: random.Random, size: tuple[int, int] | None = None, text: str | None = None) -> Case:
+    """size and text: a fixed canvas and string instead of random ones, for examples."""
+    fixed = text
     while True:
-        width, height = rng.randint(64, 256), rng.randint(32, 128)
-        text = "".join(rng.choice(TEXT_ALPHABET) for _ in range(rng.randint(3, 6)))
+        width, height = size or (rng.randint(64, 256), rng.randint(32, 128))
+        text = fixed or "".join(rng.choice(TEXT_ALPHABET) for _ in range(rng.randint(3, 6)))
         font = ImageFont.truetype(FONT_PATH, rng.randint(16, 32))
         left, top, right, bottom = font.getbbox(text)
         if right - left <= width and bottom - top <= height:
@@ -158,13 +161,13 @@ def scratchpad(a: int, b: int) -> str:
     return "\n".join(lines)
 
 
-def write_set(out: str, seed: int, count: int, tasks=TASKS) -> None:
-    """`count` cases of each task as `kestrel ask --batch` requests, expected answers beside them."""
+def write_set(out: str, seed: int, count: int, tasks=TASKS, counts: dict[str, int] | None = None) -> None:
+    """`count` cases of each task (or counts[task]) as `kestrel ask --batch` requests, expected answers beside them."""
     os.makedirs(os.path.join(out, "images"), exist_ok=True)
     with open(os.path.join(out, "requests.jsonl"), "w", encoding="utf-8") as requests, \
             open(os.path.join(out, "answers.jsonl"), "w", encoding="utf-8") as answers:
         for task in tasks:
-            for index in range(count):
+            for index in range((counts or {}).get(task, count)):
                 c = case(task, seed, index)
                 request = {"prompt": c.question, "think_budget": None if task == "addition-thinking" else 0}
                 if c.image is not None:

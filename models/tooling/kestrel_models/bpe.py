@@ -16,6 +16,10 @@ import regex
 GPT2_SPLIT = regex.compile(
     r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 )
+# Qwen2's pattern without its (?i:...) group, which JavaScript regexes lack: every digit its own piece.
+DIGITS_SPLIT = regex.compile(
+    r"""'s|'t|'re|'ve|'m|'ll|'d|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+)
 
 
 def bytes_to_unicode() -> dict[int, str]:
@@ -44,7 +48,10 @@ def _byte_level(word: str) -> tuple[str, ...]:
 
 
 class ByteLevelBpe:
-    def __init__(self, vocab: dict[str, int], merges: list[tuple[str, str]], special_tokens: list[str]):
+    def __init__(self, vocab: dict[str, int], merges: list[tuple[str, str]], special_tokens: list[str],
+                 split=GPT2_SPLIT):
+        """split: the pre-tokenizer's pattern; GPT2_SPLIT is ByteLevel's own, any other becomes a Split step."""
+        self.split = split
         self.vocab = vocab
         self.merges = merges
         self.ranks = {pair: rank for rank, pair in enumerate(merges)}
@@ -53,10 +60,10 @@ class ByteLevelBpe:
 
     # -- training ---------------------------------------------------------------------------
     @staticmethod
-    def train(corpus: list[str], merges: int, special_tokens: list[str]) -> "ByteLevelBpe":
+    def train(corpus: list[str], merges: int, special_tokens: list[str], split=GPT2_SPLIT) -> "ByteLevelBpe":
         words = collections.Counter()
         for text in corpus:
-            for piece in GPT2_SPLIT.findall(text):
+            for piece in split.findall(text):
                 words[_byte_level(piece)] += 1
         # Byte symbols first, in byte order, so every byte is always encodable.
         vocab = {BYTE_TO_CHAR[b]: b for b in range(256)}
@@ -81,7 +88,7 @@ class ByteLevelBpe:
                 splits[w] = _merge(splits[w], best, merged)
         for token in special_tokens:
             vocab[token] = len(vocab)
-        return ByteLevelBpe(vocab, learned, special_tokens)
+        return ByteLevelBpe(vocab, learned, special_tokens, split)
 
     # -- encoding (reference semantics for the tests) ------------------------------------------
     def encode(self, text: str) -> list[int]:
@@ -91,7 +98,7 @@ class ByteLevelBpe:
             if is_special:
                 ids.append(self.vocab[segment])
                 continue
-            for piece in GPT2_SPLIT.findall(segment):
+            for piece in self.split.findall(segment):
                 ids.extend(self.vocab[s] for s in self._bpe(_byte_level(piece)))
         return ids
 
@@ -154,7 +161,7 @@ class ByteLevelBpe:
                 for t in self.special_tokens
             ],
             "normalizer": None,
-            "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
+            "pre_tokenizer": self._pre_tokenizer(),
             "post_processor": None,
             "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
             "model": {
@@ -170,6 +177,14 @@ class ByteLevelBpe:
                 "merges": [f"{a} {b}" for a, b in self.merges],
             },
         }
+
+    def _pre_tokenizer(self) -> dict:
+        byte_level = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}
+        if self.split is GPT2_SPLIT:
+            return byte_level
+        return {"type": "Sequence", "pretokenizers": [
+            {"type": "Split", "pattern": {"Regex": self.split.pattern}, "behavior": "Isolated", "invert": False},
+            {**byte_level, "trim_offsets": False, "use_regex": False}]}
 
     def save(self, path) -> None:
         with open(path, "w", encoding="utf-8") as f:

@@ -1,0 +1,85 @@
+"""Checks of the demo model's tokenizer, chat template and training sequences against what Kestrel does."""
+import os
+import random
+import re
+import unittest
+
+import demo_model
+import tasks
+from demo_model import Sequences
+from kestrel_models.hf_chat import render
+
+THINKING_TOKENS_JAVA = os.path.join(demo_model.ROOT, "inference", "src", "main", "java", "dev", "kestrel", "inference",
+                                    "generate", "ThinkingTokens.java")
+
+
+class DemoModelTest(unittest.TestCase):
+    seqs = Sequences(demo_model.tokenizer())
+
+    def test_the_template_renders_as_transformers_does_with_and_without_thinking(self):
+        case = tasks.case("shapes", 5, 0)
+        for thinking in (True, False):
+            expected = render(demo_model.TEMPLATE, demo_model.messages(case), True, demo_model.TOKENS,
+                              enable_thinking=thinking)
+            self.assertEqual(expected, demo_model.prompt(case, thinking))
+        self.assertEqual("<|im_start|>user\n<image>" + case.question + "<|im_end|>\n<|im_start|>assistant\n",
+                         demo_model.prompt(case, True))
+        self.assertTrue(demo_model.prompt(case, False).endswith("assistant\n<think>\n\n</think>\n\n"))
+
+    def test_earlier_assistant_turns_lose_their_thinking(self):
+        messages = [{"role": "user", "content": "What is 1 + 2?"},
+                    {"role": "assistant", "content": "<think>\nunits: 1 + 2 = 3, write 3\n</think>\n\n3"},
+                    {"role": "user", "content": "Hi"}]
+        text = render(demo_model.TEMPLATE, messages, True, demo_model.TOKENS)
+        self.assertIn("<|im_start|>assistant\n3<|im_end|>\n<|im_start|>user\nHi", text)
+
+    def test_every_digit_and_every_character_to_read_is_one_token(self):
+        bpe = self.seqs.bpe
+        for text in ("0123456789", "".join(tasks.TEXT_ALPHABET)):
+            self.assertEqual(len(text), len(bpe.encode(text)), text)
+        for special in demo_model.SPECIAL:
+            self.assertEqual([bpe.vocab[special]], bpe.encode(special))
+
+    def test_the_early_stop_text_is_kestrels(self):
+        with open(THINKING_TOKENS_JAVA, encoding="utf-8") as f:
+            java = f.read()
+        self.assertIn('"' + demo_model.EARLY_STOP_TEXT + '"', java.replace('"\n            + "', ""))
+
+    def test_a_budget_cut_scores_the_kept_thinking_and_the_answer_but_not_what_kestrel_forces(self):
+        case = tasks.case("addition-thinking", 3, 7)
+        text = demo_model.prompt(case, True)
+        ids, scored = self.seqs.build(text, case, "budget", 0.3)
+        bpe = self.seqs.bpe
+        prompt_len = len(bpe.encode(text))
+        self.assertFalse(any(scored[:prompt_len]))
+        reply = bpe.decode(ids[prompt_len:])
+        self.assertRegex(reply, r"^<think>\n(units|tens)")
+        self.assertTrue(reply.endswith("\n\n" + demo_model.EARLY_STOP_TEXT + "\n</think>\n\n" + case.answer + "<|im_end|>"))
+        forced = [i for i, s in zip(ids[prompt_len:], scored[prompt_len:]) if not s]
+        self.assertEqual(bpe.decode(forced), "\n\n" + demo_model.EARLY_STOP_TEXT + "\n</think>\n\n")
+
+    def test_a_full_thought_is_the_scratchpad_then_the_answer(self):
+        case = tasks.case("addition-thinking", 3, 8)
+        text = demo_model.prompt(case, True)
+        ids, scored = self.seqs.build(text, case, "think")
+        reply = self.seqs.bpe.decode(ids[len(self.seqs.bpe.encode(text)):])
+        self.assertEqual(f"<think>\n{case.thinking}\n</think>\n\n{case.answer}<|im_end|>", reply)
+        self.assertTrue(all(scored[len(self.seqs.bpe.encode(text)):]))
+
+    def test_without_thinking_the_reply_is_the_answer_alone(self):
+        case = tasks.case("text", 3, 9)
+        text = demo_model.prompt(case, False)
+        ids, _ = self.seqs.build(text, case, "off")
+        self.assertEqual(case.answer + "<|im_end|>", self.seqs.bpe.decode(ids[len(self.seqs.bpe.encode(text)):]))
+
+    def test_training_samples_are_a_pure_function_of_their_index(self):
+        import train  # noqa: PLC0415 (torch is slow to import)
+        a, b = train.sample(1234), train.sample(1234)
+        self.assertEqual((a[0].question, a[0].answer, a[1], a[2]), (b[0].question, b[0].answer, b[1], b[2]))
+        modes = {train.sample(i)[1] for i in range(400)}
+        self.assertEqual({"off", "think", "budget"}, modes)
+        self.assertTrue(re.fullmatch(r"\d+", tasks.case("addition", random.randint(0, 9), 0).answer))
+
+
+if __name__ == "__main__":
+    unittest.main()

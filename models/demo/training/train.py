@@ -1,0 +1,230 @@
+#!/usr/bin/python3
+"""Trains the demo model on the synthetic tasks of tasks.py; resumable, seeded, CPU or CUDA.
+
+    /usr/bin/python3 models/demo/training/train.py --minutes 60            # trains, or resumes, for an hour
+    /usr/bin/python3 models/demo/training/train.py --evaluate              # greedy accuracy of the last checkpoint
+
+Training sample i of the run is a pure function of i (task, case, thinking mode: see `sample`), so a
+run resumed from a checkpoint at step s sees exactly the batches it would have seen without the
+stop. The run folder (default models/demo/training/checkpoints/, not committed) holds `last.pt`,
+written atomically every few minutes and at the end. Cases come from the generator's seed 1;
+evaluation uses other seeds (validation 777 here, 90001 and up for the published table).
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import time
+
+import torch
+
+import demo_model
+import tasks
+from demo_model import VISION, Sequences
+from kestrel_models.decoder import TinyDecoder
+from kestrel_models.idefics3_image import expand_prompt, preprocess
+from kestrel_models.idefics3_vision import Idefics3VisionEncoder
+
+TRAIN_SEED = 1
+VALIDATION_SEED = 777
+# How often each task is drawn: the text reading and the scratchpad need the most practice.
+WEIGHTS = {"shapes": 0.30, "text": 0.34, "addition": 0.10, "addition-thinking": 0.22, "greeting": 0.04}
+DEFAULT_RUN = os.path.join(demo_model.HERE, "checkpoints")
+
+
+class Model(torch.nn.Module):
+    """The vision encoder with its connector, and the decoder: what the ONNX files are exported from."""
+
+    def __init__(self, vocab_size: int):
+        super().__init__()
+        self.encoder = Idefics3VisionEncoder(VISION)
+        self.decoder = TinyDecoder(demo_model.decoder_config(vocab_size))
+        with torch.no_grad():  # SigLIP's initialisation of the position table
+            self.encoder.vision_model.embeddings.position_embedding.weight.normal_(std=VISION.hidden_size ** -0.5)
+
+    def embed(self, rows: torch.Tensor, frames: torch.Tensor | None, image_id: int) -> torch.Tensor:
+        """Token embeddings with the image features, in order, at the <image> tokens."""
+        x = self.decoder.embed_tokens(rows)
+        if frames is None:
+            return x
+        features = self.encoder.features(frames).reshape(-1, x.shape[-1])
+        at = (rows == image_id)[..., None].expand_as(x)
+        return x.masked_scatter(at, features)
+
+
+def sample(index: int, seed: int = TRAIN_SEED) -> tuple[tasks.Case, str, float]:
+    """The index-th training sample: its case, its thinking mode and where a budget cuts the scratchpad."""
+    rng = random.Random(f"sample/{seed}/{index}")
+    task = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
+    case = tasks.case(task, seed, index)
+    if task == "addition-thinking":
+        mode = "budget" if rng.random() < 0.35 else "think"
+    elif task == "greeting":
+        mode = rng.choice(["off", "think"])
+    else:
+        mode = "think" if task != "addition" and rng.random() < 0.15 else "off"
+    return case, mode, rng.random()
+
+
+def prompt_inputs(case: tasks.Case, thinking: bool) -> tuple[str, torch.Tensor | None]:
+    """The prompt with its image expanded, and the image's preprocessed frames (None without an image)."""
+    text = demo_model.prompt(case, thinking)
+    if case.image is None:
+        return text, None
+    processed = preprocess(case.image, demo_model.PREPROCESSOR)
+    return expand_prompt(text, [processed], VISION.image_seq_len), torch.from_numpy(processed.frames)
+
+
+def encode_sample(seqs: Sequences, case: tasks.Case, mode: str, cut: float):
+    """(ids, scored, frames or None) for one sample."""
+    text, frames = prompt_inputs(case, thinking=mode != "off")
+    ids, scored = seqs.build(text, case, mode, cut)
+    return ids, scored, frames
+
+
+def batch_loss(model: Model, batch, pad: int, image_id: int, device) -> tuple[torch.Tensor, int]:
+    """Summed cross-entropy over the scored tokens of a batch, in length groups to spare the padding."""
+    batch = sorted(batch, key=lambda b: len(b[0]))
+    groups, group = [], []
+    for item in batch:
+        if group and len(item[0]) > 1.25 * len(group[0][0]):
+            groups.append(group)
+            group = []
+        group.append(item)
+    groups.append(group)
+    total, count = torch.zeros((), device=device), 0
+    for group in groups:
+        width = max(len(ids) for ids, _, _ in group)
+        rows = torch.full((len(group), width), pad, dtype=torch.long)
+        targets = torch.full((len(group), width), -100, dtype=torch.long)
+        for r, (ids, scored, _) in enumerate(group):
+            rows[r, : len(ids)] = torch.tensor(ids)
+            want = torch.tensor(ids[1:])
+            keep = torch.tensor(scored[1:])
+            targets[r, : len(ids) - 1] = torch.where(keep, want, torch.full_like(want, -100))
+        frames = [f for _, _, f in group if f is not None]
+        frames = torch.cat(frames).to(device) if frames else None
+        rows, targets = rows.to(device), targets.to(device)
+        x = model.embed(rows, frames, image_id)
+        mask = (rows != pad).long()
+        positions = torch.arange(width, device=device)[None].expand(len(group), width)
+        past = [p.to(device) for p in model.decoder.empty_past(len(group))]
+        logits, *_ = model.decoder.forward_embeds(x, mask, positions, *past)
+        total = total + torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
+                                                         ignore_index=-100, reduction="sum")
+        count += int((targets != -100).sum())
+    return total, count
+
+
+def learning_rate(step: int, peak: float, total: int, warmup: int = 150) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+@torch.no_grad()
+def reply(model: Model, seqs: Sequences, case: tasks.Case, mode: str, max_new: int = 160) -> str:
+    """Greedy reply to one case, as Kestrel's engine would give it (thinking unlimited or off)."""
+    model.eval()
+    text, frames = prompt_inputs(case, thinking=mode != "off")
+    prompt_ids = seqs.bpe.encode(text)
+    device = next(model.parameters()).device
+    embeds = model.embed(torch.tensor([prompt_ids], device=device), frames.to(device) if frames is not None else None,
+                         seqs.bpe.vocab[demo_model.IMAGE])
+    out, _ = model.decoder.cpu().greedy(prompt_ids, max_new, {seqs.end}, prompt_embeds=embeds.cpu())
+    model.decoder.to(device)
+    text = seqs.bpe.decode([t for t in out if t != seqs.end])
+    return text.split(demo_model.UNTHINK)[-1].strip()
+
+
+def evaluate(model: Model, seqs: Sequences, count: int, seed: int = VALIDATION_SEED) -> dict[str, float]:
+    scores = {}
+    for task in tasks.TASKS:
+        mode = "think" if task == "addition-thinking" else "off"
+        right = sum(reply(model, seqs, c, mode).lower() == c.answer.lower()
+                    for c in (tasks.case(task, seed, i) for i in range(count)))
+        scores[task] = right / count
+    model.train()
+    return scores
+
+
+def save(path: str, step: int, model: Model, optimizer, args) -> None:
+    tmp = path + ".tmp"
+    torch.save({"step": step, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "args": vars(args)}, tmp)
+    os.replace(tmp, path)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", default=DEFAULT_RUN, help="checkpoint folder (resumed when it holds last.pt)")
+    parser.add_argument("--steps", type=int, default=6000, help="length of the learning-rate schedule")
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=1.5e-3)
+    parser.add_argument("--minutes", type=float, default=0, help="stop (with a checkpoint) after this long; 0: no limit")
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--save-every", type=float, default=300, help="seconds between checkpoints")
+    parser.add_argument("--eval-every", type=int, default=500, help="steps between validation runs (0: never)")
+    parser.add_argument("--evaluate", action="store_true", help="only print validation accuracy of the checkpoint")
+    parser.add_argument("--eval-count", type=int, default=40)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(20261121)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    seqs = Sequences(demo_model.tokenizer())
+    pad, image_id = seqs.bpe.vocab[demo_model.PAD], seqs.bpe.vocab[demo_model.IMAGE]
+    model = Model(len(seqs.bpe.vocab)).to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
+    os.makedirs(args.run, exist_ok=True)
+    last = os.path.join(args.run, "last.pt")
+    step = 0
+    if os.path.exists(last):
+        state = torch.load(last, map_location=device)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        step = state["step"]
+        print(f"resumed at step {step} from {last}")
+    if args.evaluate:
+        print(evaluate(model, seqs, args.eval_count))
+        return 0
+
+    params = sum(p.numel() for p in model.parameters())
+    print(f"{params / 1e6:.2f}M parameters, vocabulary {len(seqs.bpe.vocab)}, {device}, {args.threads} threads")
+    started = saved = time.time()
+    window_loss, window_tokens, window_start = 0.0, 0, time.time()
+    model.train()
+    while step < args.steps:
+        batch = [encode_sample(seqs, *sample(step * args.batch + i)) for i in range(args.batch)]
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(step, args.lr, args.steps)
+        optimizer.zero_grad()
+        loss, count = batch_loss(model, batch, pad, image_id, device)
+        (loss / count).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        step += 1
+        window_loss += loss.item()
+        window_tokens += count
+        if step % 25 == 0:
+            now = time.time()
+            print(f"step {step}: loss {window_loss / window_tokens:.4f}, lr {learning_rate(step, args.lr, args.steps):.2e},"
+                  f" {(now - window_start) / 25:.2f} s/step", flush=True)
+            window_loss, window_tokens, window_start = 0.0, 0, now
+        if args.eval_every and step % args.eval_every == 0:
+            print(f"step {step}: validation {evaluate(model, seqs, args.eval_count)}", flush=True)
+        out_of_time = args.minutes and time.time() - started > args.minutes * 60
+        if time.time() - saved > args.save_every or out_of_time or step == args.steps:
+            save(last, step, model, optimizer, args)
+            saved = time.time()
+        if out_of_time:
+            break
+    print(f"stopped at step {step} of {args.steps}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
