@@ -65,7 +65,7 @@ class Model(torch.nn.Module):
         by that norm, and image answers stay at chance."""
         power = features.pow(2).mean()
         target = self.decoder.embed_tokens.weight.detach().pow(2).mean()
-        centre = features.mean(0).pow(2).mean() / power.detach()
+        centre = features.mean(0).pow(2).mean() / power.detach().clamp_min(1e-8)
         return torch.relu(power / target - 1) + centre
 
 
@@ -161,7 +161,7 @@ def reply(model: Model, seqs: Sequences, case: tasks.Case, mode: str, max_new: i
 
 def evaluate(model: Model, seqs: Sequences, count: int, seed: int = VALIDATION_SEED) -> dict[str, float]:
     scores = {}
-    for task in tasks.TASKS:
+    for task in WEIGHTS:
         mode = "think" if task == "addition-thinking" else "off"
         right = sum(reply(model, seqs, c, mode).lower() == c.answer.lower()
                     for c in (tasks.case(task, seed, i) for i in range(count)))
@@ -189,7 +189,14 @@ def main() -> int:
     parser.add_argument("--eval-every", type=int, default=500, help="steps between validation runs (0: never)")
     parser.add_argument("--evaluate", action="store_true", help="only print validation accuracy of the checkpoint")
     parser.add_argument("--eval-count", type=int, default=40)
+    parser.add_argument("--tasks", help="train only these tasks (comma-separated), for probes")
+    parser.add_argument("--vision-lr-scale", type=float, default=1.0, help="the vision encoder's learning rate factor")
+    parser.add_argument("--zero-connector", action="store_true",
+                        help="a fresh run starts with the connector at zero, so image features start silent")
     args = parser.parse_args()
+    if args.tasks:
+        for task in set(WEIGHTS) - set(args.tasks.split(",")):
+            del WEIGHTS[task]
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(20261121)
@@ -197,7 +204,15 @@ def main() -> int:
     seqs = Sequences(demo_model.tokenizer())
     pad, image_id = seqs.bpe.vocab[demo_model.PAD], seqs.bpe.vocab[demo_model.IMAGE]
     model = Model(len(seqs.bpe.vocab)).to(device)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
+    if args.zero_connector:
+        with torch.no_grad():
+            model.encoder.connector.proj.weight.zero_()
+    groups = [{"params": list(model.parameters())}]
+    if args.vision_lr_scale != 1.0:  # one group otherwise, as in the checkpoints of earlier runs
+        groups = [{"params": [p for n, p in model.named_parameters() if not n.startswith("encoder.")]},
+                  {"params": [p for n, p in model.named_parameters() if n.startswith("encoder.")],
+                   "scale": args.vision_lr_scale}]
+    optimizer = torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
     os.makedirs(args.run, exist_ok=True)
     last = os.path.join(args.run, "last.pt")
     step = 0
@@ -219,7 +234,7 @@ def main() -> int:
     while step < args.steps:
         batch = [encode_sample(seqs, *sample(step * args.batch + i)) for i in range(args.batch)]
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(step, args.lr, args.steps)
+            group["lr"] = learning_rate(step, args.lr, args.steps) * group.get("scale", 1.0)
         optimizer.zero_grad()
         loss, count, penalty = batch_loss(model, batch, pad, image_id, device)
         (loss / count + PENALTY * penalty).backward()
