@@ -52,21 +52,6 @@ def with_budget(folder: str, budget: int | None) -> tuple[str, str]:
     return name + ".requests.jsonl", name + ".answers.jsonl"
 
 
-def accuracy(folder: str, answers: str, replies: str) -> dict[str, tuple[int, int]]:
-    with open(os.path.join(folder, answers), encoding="utf-8") as f:
-        expected = [json.loads(line) for line in f]
-    with open(os.path.join(folder, replies), encoding="utf-8") as f:
-        got = [json.loads(line) for line in f]
-    assert len(got) == len(expected), (replies, len(got), len(expected))
-    tally: dict[str, list[int]] = {}
-    for want, reply in zip(expected, got):
-        right = "text" in reply and reply["text"].strip().lower() == want["answer"].strip().lower()
-        t = tally.setdefault(kind(want), [0, 0])
-        t[0] += right
-        t[1] += 1
-    return {task: (r, n) for task, (r, n) in tally.items()}
-
-
 def kind(answer: dict) -> str:
     """The task, with the shapes task split as the issue measures it: colour questions and counting questions."""
     if answer["task"] != "shapes":
@@ -96,7 +81,7 @@ def main() -> int:
     results, budgets, seconds = {}, {}, {}
     for variant in VARIANTS:
         seconds[variant] = ask(folder, "requests.jsonl", f"replies-{variant}.jsonl", variant)
-        results[variant] = accuracy(folder, "answers.jsonl", f"replies-{variant}.jsonl")
+        results[variant] = tasks.score(folder, f"replies-{variant}.jsonl", "answers.jsonl", kind)
         for budget in BUDGETS:
             if budget is None:
                 budgets[variant, budget] = results[variant]["addition-thinking"]
@@ -104,7 +89,7 @@ def main() -> int:
             requests, answers = with_budget(folder, budget)
             replies = requests.replace(".requests.", f".replies-{variant}.")
             ask(folder, requests, replies, variant)
-            budgets[variant, budget] = accuracy(folder, answers, replies)["addition-thinking"]
+            budgets[variant, budget] = tasks.score(folder, replies, answers, kind)["addition-thinking"]
 
     print(f"Seed {args.seed}, {args.count} cases per task, greedy, `kestrel ask --batch`.\n")
     print("| task | cases | goal | fp32 decoder | q4 decoder |")

@@ -178,9 +178,10 @@ def write_set(out: str, seed: int, count: int, tasks=TASKS, counts: dict[str, in
                 answers.write(json.dumps({"task": task, "index": index, "answer": c.answer}) + "\n")
 
 
-def score(folder: str, replies_file: str = "replies.jsonl") -> dict[str, tuple[int, int]]:
-    """Exact match after trimming and lower-casing, per task: (right, all)."""
-    with open(os.path.join(folder, "answers.jsonl"), encoding="utf-8") as f:
+def score(folder: str, replies_file: str = "replies.jsonl", answers_file: str = "answers.jsonl",
+          kind=lambda answer: answer["task"]) -> dict[str, tuple[int, int]]:
+    """Exact match after trimming and lower-casing, per kind of answer (by default its task): (right, all)."""
+    with open(os.path.join(folder, answers_file), encoding="utf-8") as f:
         expected = [json.loads(line) for line in f]
     with open(os.path.join(folder, replies_file), encoding="utf-8") as f:
         replies = [json.loads(line) for line in f]
@@ -189,7 +190,7 @@ def score(folder: str, replies_file: str = "replies.jsonl") -> dict[str, tuple[i
     results: dict[str, list[int]] = {}
     for want, got in zip(expected, replies):
         right = "text" in got and got["text"].strip().lower() == want["answer"].strip().lower()
-        tally = results.setdefault(want["task"], [0, 0])
+        tally = results.setdefault(kind(want), [0, 0])
         tally[0] += int(right)
         tally[1] += 1
     return {task: (r, n) for task, (r, n) in results.items()}

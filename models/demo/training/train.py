@@ -25,7 +25,8 @@ import tasks
 from demo_model import VISION, Sequences
 from kestrel_models.decoder import TinyDecoder
 from kestrel_models.idefics3_image import expand_prompt, preprocess
-from kestrel_models.idefics3_vision import Idefics3VisionEncoder
+from kestrel_models.idefics3_vision import Idefics3VisionEncoder, splice
+from kestrel_models.training import length_groups
 
 TRAIN_SEED = 1
 VALIDATION_SEED = 777
@@ -51,12 +52,8 @@ class Model(torch.nn.Module):
 
     def embed_with_features(self, rows, frames, image_id):
         """(embeddings, the image features [image tokens, hidden] or None)."""
-        x = self.decoder.embed_tokens(rows)
-        if frames is None:
-            return x, None
-        features = self.encoder.features(frames).reshape(-1, x.shape[-1])
-        at = (rows == image_id)[..., None].expand_as(x)
-        return x.masked_scatter(at, features), features
+        features = None if frames is None else self.encoder.features(frames).reshape(-1, self.decoder.c.hidden_size)
+        return splice(self.decoder, rows, features, image_id), features
 
     def feature_penalty(self, features: torch.Tensor) -> torch.Tensor:
         """Keeps the image features at the token embeddings' scale and centred. Without it, the decoder first
@@ -102,14 +99,7 @@ def encode_sample(seqs: Sequences, case: tasks.Case, mode: str, cut: float):
 def batch_loss(model: Model, batch, pad: int, image_id: int, device) -> tuple[torch.Tensor, int, torch.Tensor]:
     """Summed cross-entropy over the scored tokens of a batch, in length groups to spare the padding, the number
     of scored tokens, and the image features' penalty (Model.feature_penalty, averaged over image tokens)."""
-    batch = sorted(batch, key=lambda b: len(b[0]))
-    groups, group = [], []
-    for item in batch:
-        if group and len(item[0]) > 1.25 * len(group[0][0]):
-            groups.append(group)
-            group = []
-        group.append(item)
-    groups.append(group)
+    groups = [[batch[i] for i in group] for group in length_groups([len(ids) for ids, _, _ in batch], 1.25)]
     total, count, penalty = torch.zeros((), device=device), 0, torch.zeros((), device=device)
     for group in groups:
         width = max(len(ids) for ids, _, _ in group)

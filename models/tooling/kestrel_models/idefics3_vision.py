@@ -86,6 +86,18 @@ def position_ids(patch_mask: torch.Tensor, per_side: int) -> torch.Tensor:
     return torch.where(inside, ids, torch.zeros_like(ids)).flatten(1)
 
 
+def splice(model, rows: torch.Tensor, features: torch.Tensor | None, image_id: int) -> torch.Tensor:
+    """model.embed_tokens(rows) [b, s, hidden] with the image features [image tokens, hidden], in order, at the
+    image tokens: what Idefics3's inputs_merger does and Kestrel does between embed_tokens.onnx and the decoder."""
+    x = model.embed_tokens(rows)
+    at = rows == image_id                                                                  # [b, s]
+    if features is None:
+        assert not bool(at.any())
+        return x
+    assert int(at.sum()) == features.shape[0], (int(at.sum()), features.shape)
+    return x.masked_scatter(at[..., None].expand_as(x), features)
+
+
 class VisionEmbeddings(nn.Module):
     def __init__(self, c: VisionConfig):
         super().__init__()

@@ -8,6 +8,18 @@ import torch
 from .decoder import TinyDecoder
 
 
+def length_groups(lengths: list[int], ratio: float) -> list[list[int]]:
+    """Indices by length, shortest first, a new group wherever one is over `ratio` times its group's shortest:
+    rows padded per group instead of to the longest of all."""
+    groups: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda i: (lengths[i], i)):
+        if groups and lengths[i] <= ratio * lengths[groups[-1][0]]:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
 def train_next_token(model: TinyDecoder, docs: list[list[int]], pad: int, steps: int, width: int | None = None,
                      lr: float = 3e-3, embed: Callable[[torch.Tensor, list[int]], torch.Tensor] | None = None,
                      extra_parameters: list[torch.nn.Parameter] | None = None, unscored: set[int] | None = None,
