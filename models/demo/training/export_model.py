@@ -73,7 +73,7 @@ def main() -> int:
     vocab = seqs.bpe.vocab
     model = train.Model(len(vocab))
     state = torch.load(args.checkpoint, map_location="cpu")
-    model.load_state_dict(state["model"])
+    model.load(state["model"])
     model.eval()
     print(f"checkpoint at step {state['step']}")
 

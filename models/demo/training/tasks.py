@@ -40,14 +40,33 @@ TASKS = ("shapes", "text", "addition", "addition-thinking", "greeting")
 PLACES = ("units", "tens", "hundreds", "thousands")
 
 
+Box = tuple[float, float, float, float]  # left, top, right, bottom in canvas pixels, right and bottom exclusive
+
+
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    kind: str
+    colour: str
+    box: Box
+
+
+@dataclasses.dataclass(frozen=True)
+class Glyph:
+    character: str
+    box: Box  # its advance across, the ink of the whole string down
+
+
 @dataclasses.dataclass(frozen=True)
 class Case:
-    """One user turn and its expected reply; `thinking` is the scratchpad (None: non-thinking mode)."""
+    """One user turn and its expected reply; `thinking` is the scratchpad (None: non-thinking mode). `shapes` and
+    `glyphs` say what the picture shows, in drawing order, for the vision encoder's labels (vision_probe.py)."""
     task: str
     question: str
     answer: str
     image: Image.Image | None = None
     thinking: str | None = None
+    shapes: tuple[Shape, ...] = ()
+    glyphs: tuple[Glyph, ...] = ()
 
 
 def case(task: str, seed: int, index: int) -> Case:
@@ -91,18 +110,19 @@ def shapes_case(rng: random.Random, size: tuple[int, int] | None = None) -> Case
             draw.rectangle([x, y, x + size - 1, y + size - 1], fill=fill)
         else:
             draw.polygon([(x, y + size - 1), (x + size - 1, y + size - 1), (x + (size - 1) / 2, y)], fill=fill)
-        drawn.append((shape, colour))
-    singles = [s for s in SHAPES if sum(1 for shape, _ in drawn if shape == s) == 1]
+        drawn.append(Shape(shape, colour, (x, y, x + size, y + size)))
+    singles = [s for s in SHAPES if sum(1 for d in drawn if d.kind == s) == 1]
     kinds = ["count-shape", "count-all"] + (["colour"] if singles else [])
     kind = rng.choice(kinds)
     if kind == "colour":
         shape = rng.choice(singles)
-        colour = next(c for s, c in drawn if s == shape)
-        return Case("shapes", f"What color is the {shape}?", colour, image)
+        colour = next(d.colour for d in drawn if d.kind == shape)
+        return Case("shapes", f"What color is the {shape}?", colour, image, shapes=tuple(drawn))
     if kind == "count-shape":
         shape = rng.choice(SHAPES)
-        return Case("shapes", f"How many {shape}s are there?", str(sum(1 for s, _ in drawn if s == shape)), image)
-    return Case("shapes", "How many shapes are there?", str(len(drawn)), image)
+        return Case("shapes", f"How many {shape}s are there?", str(sum(1 for d in drawn if d.kind == shape)), image,
+                    shapes=tuple(drawn))
+    return Case("shapes", "How many shapes are there?", str(len(drawn)), image, shapes=tuple(drawn))
 
 
 def place_boxes(rng: random.Random, width: int, height: int, count: int):
@@ -136,7 +156,9 @@ def text_case(rng: random.Random, size: tuple[int, int] | None = None, text: str
     x = rng.randint(0, width - (right - left)) - left
     y = rng.randint(0, height - (bottom - top)) - top
     ImageDraw.Draw(image).text((x, y), text, font=font, fill=tuple(rng.randint(0, 60) for _ in range(3)))
-    return Case("text", "What does the text say?", text, image)
+    glyphs = tuple(Glyph(ch, (x + font.getlength(text[:i]), y + top, x + font.getlength(text[: i + 1]), y + bottom))
+                   for i, ch in enumerate(text))
+    return Case("text", "What does the text say?", text, image, glyphs=glyphs)
 
 
 def addition_case(rng: random.Random, thinking: bool) -> Case:

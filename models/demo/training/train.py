@@ -13,6 +13,7 @@ evaluation uses other seeds (validation 777 here, 90001 and up for the published
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import random
@@ -25,45 +26,42 @@ import tasks
 from demo_model import VISION, Sequences
 from kestrel_models.decoder import TinyDecoder
 from kestrel_models.idefics3_image import expand_prompt, preprocess
-from kestrel_models.idefics3_vision import Idefics3VisionEncoder, splice
+from kestrel_models.idefics3_vision import splice
+from pretrain_vision import new_encoder
 from kestrel_models.training import length_groups
+from vision_probe import VisionProbe, encode, feature_penalty, patch_labels, picture_labels
 
 TRAIN_SEED = 1
 VALIDATION_SEED = 777
 # How often each task is drawn: the text reading and the scratchpad need the most practice.
 WEIGHTS = {"shapes": 0.30, "text": 0.34, "addition": 0.10, "addition-thinking": 0.22, "greeting": 0.04}
 DEFAULT_RUN = os.path.join(demo_model.HERE, "checkpoints")
-PENALTY = 0.1  # weight of Model.feature_penalty
+PENALTY = 0.1  # weight of vision_probe.feature_penalty
 
 
 class Model(torch.nn.Module):
-    """The vision encoder with its connector, and the decoder: what the ONNX files are exported from."""
+    """The vision encoder with its connector, and the decoder: what the ONNX files are exported from; and the
+    vision probe's heads (vision_probe.py, not exported), for the auxiliary loss."""
 
     def __init__(self, vocab_size: int):
         super().__init__()
-        self.encoder = Idefics3VisionEncoder(VISION)
+        self.encoder = new_encoder()
         self.decoder = TinyDecoder(demo_model.decoder_config(vocab_size))
-        with torch.no_grad():  # SigLIP's initialisation of the position table
-            self.encoder.vision_model.embeddings.position_embedding.weight.normal_(std=VISION.hidden_size ** -0.5)
+        self.probe = VisionProbe()
+
+    def load(self, state: dict) -> None:
+        """Loads a checkpoint's weights; those of runs before the probe existed leave the probe as it is."""
+        missing, unexpected = self.load_state_dict(state, strict=False)
+        if unexpected or any(not name.startswith("probe.") for name in missing):
+            raise ValueError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
 
     def embed(self, rows: torch.Tensor, frames: torch.Tensor | None, image_id: int) -> torch.Tensor:
         """Token embeddings with the image features, in order, at the <image> tokens."""
-        return self.embed_with_features(rows, frames, image_id)[0]
-
-    def embed_with_features(self, rows, frames, image_id):
-        """(embeddings, the image features [image tokens, hidden] or None)."""
         features = None if frames is None else self.encoder.features(frames).reshape(-1, self.decoder.c.hidden_size)
-        return splice(self.decoder, rows, features, image_id), features
+        return splice(self.decoder, rows, features, image_id)
 
     def feature_penalty(self, features: torch.Tensor) -> torch.Tensor:
-        """Keeps the image features at the token embeddings' scale and centred. Without it, the decoder first
-        learns to drown the still meaningless features in one large constant vector (measured: norm 278 against
-        16 for a token), after which the RMSNorm in front of every layer divides the vision encoder's gradient
-        by that norm, and image answers stay at chance."""
-        power = features.pow(2).mean()
-        target = self.decoder.embed_tokens.weight.detach().pow(2).mean()
-        centre = features.mean(0).pow(2).mean() / power.detach().clamp_min(1e-8)
-        return torch.relu(power / target - 1) + centre
+        return feature_penalty(features, self.decoder.embed_tokens.weight.detach().pow(2).mean())
 
 
 def sample(index: int, seed: int = TRAIN_SEED) -> tuple[tasks.Case, str, float]:
@@ -89,42 +87,65 @@ def prompt_inputs(case: tasks.Case, thinking: bool) -> tuple[str, torch.Tensor |
     return expand_prompt(text, [processed], VISION.image_seq_len), torch.from_numpy(processed.frames)
 
 
-def encode_sample(seqs: Sequences, case: tasks.Case, mode: str, cut: float):
-    """(ids, scored, frames or None) for one sample."""
+@dataclasses.dataclass
+class Sample:
+    ids: list[int]
+    scored: list[bool]
+    frames: torch.Tensor | None    # [1, 3, 256, 256], None without a picture
+    labels: tuple | None           # the picture's vision_probe.picture_labels and patch_labels
+
+
+def encode_sample(seqs: Sequences, case: tasks.Case, mode: str, cut: float) -> Sample:
     text, frames = prompt_inputs(case, thinking=mode != "off")
     ids, scored = seqs.build(text, case, mode, cut)
-    return ids, scored, frames
+    return Sample(ids, scored, frames, None if frames is None else (picture_labels(case), patch_labels(case)))
 
 
-def batch_loss(model: Model, batch, pad: int, image_id: int, device) -> tuple[torch.Tensor, int, torch.Tensor]:
-    """Summed cross-entropy over the scored tokens of a batch, in length groups to spare the padding, the number
-    of scored tokens, and the image features' penalty (Model.feature_penalty, averaged over image tokens)."""
-    groups = [[batch[i] for i in group] for group in length_groups([len(ids) for ids, _, _ in batch], 1.25)]
-    total, count, penalty = torch.zeros((), device=device), 0, torch.zeros((), device=device)
-    for group in groups:
-        width = max(len(ids) for ids, _, _ in group)
+@dataclasses.dataclass
+class Losses:
+    answer: torch.Tensor     # summed cross-entropy over the scored tokens
+    tokens: int              # scored tokens
+    penalty: torch.Tensor    # Model.feature_penalty, averaged over image tokens
+    probe: torch.Tensor      # the vision probe's summed cross-entropy
+    pictures: int
+
+
+def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, device) -> Losses:
+    """The losses of a batch, computed in length groups to spare the padding."""
+    zero = torch.zeros((), device=device)
+    losses = Losses(zero, 0, zero, zero, 0)
+    for group in length_groups([len(s.ids) for s in batch], 1.25):
+        group = [batch[i] for i in group]
+        width = max(len(s.ids) for s in group)
         rows = torch.full((len(group), width), pad, dtype=torch.long)
         targets = torch.full((len(group), width), -100, dtype=torch.long)
-        for r, (ids, scored, _) in enumerate(group):
-            rows[r, : len(ids)] = torch.tensor(ids)
-            want = torch.tensor(ids[1:])
-            keep = torch.tensor(scored[1:])
-            targets[r, : len(ids) - 1] = torch.where(keep, want, torch.full_like(want, -100))
-        frames = [f for _, _, f in group if f is not None]
-        frames = torch.cat(frames).to(device) if frames else None
+        for r, s in enumerate(group):
+            rows[r, : len(s.ids)] = torch.tensor(s.ids)
+            want = torch.tensor(s.ids[1:])
+            keep = torch.tensor(s.scored[1:])
+            targets[r, : len(s.ids) - 1] = torch.where(keep, want, torch.full_like(want, -100))
+        pictures = [s for s in group if s.frames is not None]
+        frames = torch.cat([s.frames for s in pictures]).to(device) if pictures else None
         rows, targets = rows.to(device), targets.to(device)
-        x, features = model.embed_with_features(rows, frames, image_id)
-        if features is not None:
-            penalty = penalty + model.feature_penalty(features) * features.shape[0]
+        features = None
+        if pictures:
+            patches, features = encode(model.encoder, frames)
+            probe, _ = model.probe(patches, features, torch.tensor([s.labels[0] for s in pictures], device=device),
+                                   torch.tensor([s.labels[1] for s in pictures], device=device))
+            features = features.reshape(-1, features.shape[-1])                           # [image tokens, hidden]
+            losses.penalty = losses.penalty + model.feature_penalty(features) * features.shape[0]
+            losses.probe = losses.probe + probe
+            losses.pictures += len(pictures)
+        x = splice(model.decoder, rows, features, image_id)
         mask = (rows != pad).long()
         positions = torch.arange(width, device=device)[None].expand(len(group), width)
         past = [p.to(device) for p in model.decoder.empty_past(len(group))]
         logits, *_ = model.decoder.forward_embeds(x, mask, positions, *past)
-        total = total + torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
-                                                         ignore_index=-100, reduction="sum")
-        count += int((targets != -100).sum())
-    images = sum(ids.count(image_id) for ids, _, _ in batch)
-    return total, count, penalty / max(1, images)
+        losses.answer = losses.answer + torch.nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100, reduction="sum")
+        losses.tokens += int((targets != -100).sum())
+    losses.penalty = losses.penalty / max(1, sum(s.ids.count(image_id) for s in batch))
+    return losses
 
 
 def learning_rate(step: int, peak: float, total: int, warmup: int = 150) -> float:
@@ -181,8 +202,11 @@ def main() -> int:
     parser.add_argument("--eval-count", type=int, default=40)
     parser.add_argument("--tasks", help="train only these tasks (comma-separated), for probes")
     parser.add_argument("--vision-lr-scale", type=float, default=1.0, help="the vision encoder's learning rate factor")
-    parser.add_argument("--zero-connector", action="store_true",
-                        help="a fresh run starts with the connector at zero, so image features start silent")
+    parser.add_argument("--init", metavar="CHECKPOINT", help="a fresh run starts from this train.py checkpoint's weights")
+    parser.add_argument("--vision", metavar="CHECKPOINT",
+                        help="a fresh run takes its vision encoder and probe from this pretrain_vision.py checkpoint")
+    parser.add_argument("--probe-weight", type=float, default=0.3,
+                        help="weight of the vision probe's loss per picture (vision_probe.py); 0: off")
     args = parser.parse_args()
     if args.tasks:
         for task in set(WEIGHTS) - set(args.tasks.split(",")):
@@ -194,51 +218,60 @@ def main() -> int:
     seqs = Sequences(demo_model.tokenizer())
     pad, image_id = seqs.bpe.vocab[demo_model.PAD], seqs.bpe.vocab[demo_model.IMAGE]
     model = Model(len(seqs.bpe.vocab)).to(device)
-    if args.zero_connector:
-        with torch.no_grad():
-            model.encoder.connector.proj.weight.zero_()
-    groups = [{"params": list(model.parameters())}]
-    if args.vision_lr_scale != 1.0:  # one group otherwise, as in the checkpoints of earlier runs
-        groups = [{"params": [p for n, p in model.named_parameters() if not n.startswith("encoder.")]},
-                  {"params": [p for n, p in model.named_parameters() if n.startswith("encoder.")],
-                   "scale": args.vision_lr_scale}]
+    groups = [{"params": [p for n, p in model.named_parameters() if not n.startswith("encoder.")]},
+              {"params": [p for n, p in model.named_parameters() if n.startswith("encoder.")],
+               "scale": args.vision_lr_scale}]
     optimizer = torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
     os.makedirs(args.run, exist_ok=True)
     last = os.path.join(args.run, "last.pt")
     step = 0
     if os.path.exists(last):
         state = torch.load(last, map_location=device)
-        model.load_state_dict(state["model"])
+        model.load(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         step = state["step"]
         print(f"resumed at step {step} from {last}")
+    else:
+        if args.init:
+            model.load(torch.load(args.init, map_location=device)["model"])
+            print(f"starts from the weights of {args.init}")
+        if args.vision:
+            state = torch.load(args.vision, map_location=device)
+            model.encoder.load_state_dict(state["encoder"])
+            model.probe.load_state_dict(state["probe"])
+            print(f"starts with the vision encoder of {args.vision} (step {state['step']})")
     if args.evaluate:
         print(evaluate(model, seqs, args.eval_count))
         return 0
 
-    params = sum(p.numel() for p in model.parameters())
+    params = sum(p.numel() for n, p in model.named_parameters() if not n.startswith("probe."))
     print(f"{params / 1e6:.2f}M parameters, vocabulary {len(seqs.bpe.vocab)}, {device}, {args.threads} threads")
-    started = saved = time.time()
-    window_loss, window_tokens, window_penalty, window_start = 0.0, 0, 0.0, time.time()
+    started = saved = window_start = time.time()
+    window = {"answer": 0.0, "tokens": 0, "penalty": 0.0, "probe": 0.0, "pictures": 0}
     model.train()
     while step < args.steps:
         batch = [encode_sample(seqs, *sample(step * args.batch + i)) for i in range(args.batch)]
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, args.lr, args.steps) * group.get("scale", 1.0)
         optimizer.zero_grad()
-        loss, count, penalty = batch_loss(model, batch, pad, image_id, device)
-        (loss / count + PENALTY * penalty).backward()
+        losses = batch_loss(model, batch, pad, image_id, device)
+        total = losses.answer / losses.tokens + PENALTY * losses.penalty
+        if losses.pictures and args.probe_weight:
+            total = total + args.probe_weight * losses.probe / losses.pictures
+        total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         step += 1
-        window_loss += loss.item()
-        window_tokens += count
-        window_penalty += penalty.item()
+        for key in window:
+            value = getattr(losses, key)
+            window[key] += value if isinstance(value, int) else value.item()
         if step % 25 == 0:
             now = time.time()
-            print(f"step {step}: loss {window_loss / window_tokens:.4f}, feature penalty {window_penalty / 25:.3f},"
+            print(f"step {step}: loss {window['answer'] / window['tokens']:.4f},"
+                  f" probe {window['probe'] / max(1, window['pictures']):.3f}, feature penalty {window['penalty'] / 25:.3f},"
                   f" lr {learning_rate(step, args.lr, args.steps):.2e}, {(now - window_start) / 25:.2f} s/step", flush=True)
-            window_loss, window_tokens, window_penalty, window_start = 0.0, 0, 0.0, now
+            window = dict.fromkeys(window, 0)
+            window_start = now
         if args.eval_every and step % args.eval_every == 0:
             print(f"step {step}: validation {evaluate(model, seqs, args.eval_count)}", flush=True)
         out_of_time = args.minutes and time.time() - started > args.minutes * 60

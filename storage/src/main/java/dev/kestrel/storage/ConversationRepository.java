@@ -3,13 +3,18 @@ package dev.kestrel.storage;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
-/** Conversations: create, find, list newest first, rename. */
+/** Conversations: create, find, list a page at a time, change their settings, delete. */
 public final class ConversationRepository {
+
+    private static final String COLUMNS =
+            "id, title, model, system_prompt, think_budget, pinned, archived, created_at, updated_at";
 
     private final Database db;
 
@@ -30,13 +35,13 @@ public final class ConversationRepository {
                 return lastId(insert);
             }
         });
-        return new Conversation(id, title, model, Instant.ofEpochMilli(now), Instant.ofEpochMilli(now));
+        return new Conversation(id, title, model, "", OptionalInt.empty(), false, false, Instant.ofEpochMilli(now),
+                Instant.ofEpochMilli(now));
     }
 
     public Optional<Conversation> find(long id) {
         return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement(
-                    "SELECT id, title, model, created_at, updated_at FROM conversations WHERE id = ?")) {
+            try (PreparedStatement query = db.connection().prepareStatement("SELECT " + COLUMNS + " FROM conversations WHERE id = ?")) {
                 query.setLong(1, id);
                 ResultSet rows = query.executeQuery();
                 return rows.next() ? Optional.of(map(rows)) : Optional.empty();
@@ -44,13 +49,22 @@ public final class ConversationRepository {
         });
     }
 
-    /** The most recently active conversations first. */
+    /** The first page of {@link #page}: pinned conversations, then the most recently active. */
     public List<Conversation> recent(int limit) {
+        return page(false, 0, limit);
+    }
+
+    /**
+     * One page of the conversations that are archived (or not): pinned ones first, then the most
+     * recently active, newest first.
+     */
+    public List<Conversation> page(boolean archived, int offset, int limit) {
         return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement(
-                    "SELECT id, title, model, created_at, updated_at FROM conversations"
-                            + " ORDER BY updated_at DESC, id DESC LIMIT ?")) {
-                query.setInt(1, limit);
+            try (PreparedStatement query = db.connection().prepareStatement("SELECT " + COLUMNS + " FROM conversations"
+                    + " WHERE archived = ? ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ? OFFSET ?")) {
+                query.setBoolean(1, archived);
+                query.setInt(2, limit);
+                query.setInt(3, offset);
                 ResultSet rows = query.executeQuery();
                 List<Conversation> result = new ArrayList<>();
                 while (rows.next()) {
@@ -61,16 +75,96 @@ public final class ConversationRepository {
         });
     }
 
+    public int count() {
+        return db.read(() -> {
+            try (PreparedStatement query = db.connection().prepareStatement("SELECT count(*) FROM conversations")) {
+                return query.executeQuery().getInt(1);
+            }
+        });
+    }
+
     public void rename(long id, String title) {
+        set(id, "title = ?, updated_at = ?", statement -> {
+            statement.setString(1, title);
+            statement.setLong(2, db.clock().millis());
+        });
+    }
+
+    public void pin(long id, boolean pinned) {
+        set(id, "pinned = ?", statement -> statement.setBoolean(1, pinned));
+    }
+
+    public void archive(long id, boolean archived) {
+        set(id, "archived = ?", statement -> statement.setBoolean(1, archived));
+    }
+
+    public void setSystemPrompt(long id, String systemPrompt) {
+        set(id, "system_prompt = ?", statement -> statement.setString(1, systemPrompt));
+    }
+
+    /** Empty: follow the app's setting; 0: no thinking; else tokens, or {@link Conversation#UNLIMITED}. */
+    public void setThinkBudget(long id, OptionalInt budget) {
+        if (budget.isPresent() && budget.getAsInt() < Conversation.UNLIMITED) {
+            throw new IllegalArgumentException("a thinking budget is 0 or more tokens, or unlimited; not " + budget.getAsInt());
+        }
+        set(id, "think_budget = ?", statement -> {
+            if (budget.isPresent()) {
+                statement.setInt(1, budget.getAsInt());
+            } else {
+                statement.setNull(1, Types.INTEGER);
+            }
+        });
+    }
+
+    /**
+     * Deletes a conversation with its messages, and the attachments no other conversation uses.
+     * Returns whether it existed.
+     */
+    public boolean delete(long id) {
+        List<String> unusedFiles = new ArrayList<>();
+        int deleted = db.transaction(() -> {
+            int rows;
+            try (PreparedStatement delete = db.connection().prepareStatement("DELETE FROM conversations WHERE id = ?")) {
+                delete.setLong(1, id);
+                rows = delete.executeUpdate();
+            }
+            unusedFiles.addAll(db.attachments().removeUnused());
+            return rows;
+        });
+        db.attachments().deleteFiles(unusedFiles);
+        return deleted == 1;
+    }
+
+    /** Deletes every conversation, message and attachment. */
+    public void deleteAll() {
+        List<String> unusedFiles = new ArrayList<>();
         db.transaction(() -> {
+            try (PreparedStatement delete = db.connection().prepareStatement("DELETE FROM conversations")) {
+                delete.executeUpdate();
+            }
+            unusedFiles.addAll(db.attachments().removeUnused());
+            return null;
+        });
+        db.attachments().deleteFiles(unusedFiles);
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /** UPDATE conversations SET {@code assignments} WHERE id = the last parameter. */
+    private void set(long id, String assignments, Binder binder) {
+        int changed = db.transaction(() -> {
             try (PreparedStatement update = db.connection().prepareStatement(
-                    "UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?")) {
-                update.setString(1, title);
-                update.setLong(2, db.clock().millis());
-                update.setLong(3, id);
+                    "UPDATE conversations SET " + assignments + " WHERE id = ?")) {
+                binder.bind(update);
+                update.setLong(update.getParameterMetaData().getParameterCount(), id);
                 return update.executeUpdate();
             }
         });
+        if (changed != 1) {
+            throw new StorageException("conversation " + id + " is not in the history database " + db.file());
+        }
     }
 
     static long lastId(PreparedStatement statement) throws SQLException {
@@ -80,7 +174,10 @@ public final class ConversationRepository {
     }
 
     private static Conversation map(ResultSet row) throws SQLException {
+        int budget = row.getInt("think_budget");
+        OptionalInt thinkBudget = row.wasNull() ? OptionalInt.empty() : OptionalInt.of(budget);
         return new Conversation(row.getLong("id"), row.getString("title"), row.getString("model"),
+                row.getString("system_prompt"), thinkBudget, row.getBoolean("pinned"), row.getBoolean("archived"),
                 Instant.ofEpochMilli(row.getLong("created_at")), Instant.ofEpochMilli(row.getLong("updated_at")));
     }
 }

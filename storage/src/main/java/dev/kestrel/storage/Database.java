@@ -13,35 +13,48 @@ import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Kestrel's history: one SQLite file in WAL mode with foreign keys on. Opening it brings the schema
  * up to date, each version in its own transaction after a copy of the file is taken, and refuses a
- * file written by a newer Kestrel. Every access goes through one connection under one lock, so
+ * file written by a newer Kestrel. A file SQLite finds damaged is moved aside, never deleted, and a new
+ * one started ({@link #damagedCopy}). Every access goes through one connection under one lock, so
  * there is exactly one writer.
  */
 public final class Database implements AutoCloseable {
 
     /** Schema versions in order; version N is the N-th script. */
-    static final List<String> MIGRATIONS = List.of("V1__conversations_and_messages.sql");
+    static final List<String> MIGRATIONS =
+            List.of("V1__conversations_and_messages.sql", "V2__settings_attachments_search.sql");
 
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
     private final Path file;
+    private final Optional<Path> damagedCopy;
     private final Connection connection;
     private final Clock clock;
     private final List<String> migrations;
     private final ConversationRepository conversations;
     private final MessageRepository messages;
+    private final AttachmentRepository attachments;
+    private final HistorySearch search;
+    private final SettingsRepository settings;
 
-    private Database(Path file, Connection connection, Clock clock, List<String> migrations) {
+    private Database(Path file, Connection connection, Clock clock, List<String> migrations, Optional<Path> damagedCopy) {
         this.file = file;
+        this.damagedCopy = damagedCopy;
         this.connection = connection;
         this.clock = clock;
         this.migrations = migrations;
         this.conversations = new ConversationRepository(this);
         this.messages = new MessageRepository(this);
+        this.attachments = new AttachmentRepository(this);
+        this.search = new HistorySearch(this);
+        this.settings = new SettingsRepository(this);
     }
 
     public static Database open(Path file) {
@@ -59,6 +72,19 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageException("cannot create the folder for the history database " + absolute + ": " + e.getMessage(), e);
         }
+        try {
+            return connect(absolute, clock, migrations, Optional.empty());
+        } catch (StorageException e) {
+            if (!isDamage(e)) {
+                throw e;
+            }
+            Path aside = moveAside(absolute, clock);
+            LOG.log(System.Logger.Level.ERROR, "the history database " + absolute + " is damaged; moved it to " + aside, e);
+            return connect(absolute, clock, migrations, Optional.of(aside));
+        }
+    }
+
+    private static Database connect(Path file, Clock clock, List<String> migrations, Optional<Path> damagedCopy) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.enforceForeignKeys(true);
@@ -66,11 +92,11 @@ public final class Database implements AutoCloseable {
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         Connection connection;
         try {
-            connection = DriverManager.getConnection("jdbc:sqlite:" + absolute, config.toProperties());
+            connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
         } catch (SQLException e) {
-            throw new StorageException("cannot open the history database " + absolute + ": " + e.getMessage(), e);
+            throw new StorageException("cannot open the history database " + file + ": " + e.getMessage(), e);
         }
-        Database database = new Database(absolute, connection, clock, migrations);
+        Database database = new Database(file, connection, clock, migrations, damagedCopy);
         try {
             database.migrate();
             database.messages.interruptAbandonedReplies();
@@ -79,6 +105,47 @@ public final class Database implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** Whether SQLite says the file is not a database or is corrupt (rather than busy, read-only or full). */
+    private static boolean isDamage(StorageException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLiteException sqlite) {
+                int primary = sqlite.getResultCode().code & 0xff;
+                return primary == SQLiteErrorCode.SQLITE_CORRUPT.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code;
+            }
+        }
+        return false;
+    }
+
+    /** Moves a damaged database, with its WAL and shared-memory files, aside under a new name; nothing is deleted. */
+    private static Path moveAside(Path file, Clock clock) {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(clock.instant());
+        Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + stamp);
+        try {
+            for (int n = 2; Files.exists(aside); n++) {
+                aside = file.resolveSibling(file.getFileName() + ".damaged-" + stamp + "-" + n);
+            }
+            for (String suffix : List.of("-wal", "-shm")) {
+                Path companion = file.resolveSibling(file.getFileName() + suffix);
+                if (Files.exists(companion)) {
+                    Files.move(companion, aside.resolveSibling(aside.getFileName() + suffix));
+                }
+            }
+            Files.move(file, aside);
+            return aside;
+        } catch (IOException e) {
+            throw new StorageException("the history database " + file + " is damaged and could not be moved aside to "
+                    + aside + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where the damaged database found at opening was moved, when it was: the app should tell the
+     * user that history starts afresh and where the old file is kept.
+     */
+    public Optional<Path> damagedCopy() {
+        return damagedCopy;
     }
 
     public Path file() {
@@ -91,6 +158,18 @@ public final class Database implements AutoCloseable {
 
     public MessageRepository messages() {
         return messages;
+    }
+
+    public AttachmentRepository attachments() {
+        return attachments;
+    }
+
+    public HistorySearch search() {
+        return search;
+    }
+
+    public SettingsRepository settings() {
+        return settings;
     }
 
     public synchronized int schemaVersion() {

@@ -15,8 +15,9 @@ import java.util.OptionalLong;
  */
 public final class MessageRepository {
 
-    private static final String COLUMNS =
-            "id, conversation_id, parent_id, role, content, thinking, status, model, created_at, updated_at";
+    private static final String COLUMNS = "id, conversation_id, parent_id, role, content, thinking, status, model,"
+            + " temperature, top_p, top_k, min_p, repetition_penalty, seed, prompt_tokens, image_tokens, thinking_tokens, completion_tokens, ttft_ms,"
+            + " duration_ms, device, created_at, updated_at";
 
     private final Database db;
 
@@ -26,23 +27,54 @@ public final class MessageRepository {
 
     /** A complete message (the user's, or a system prompt) at the end of a conversation. */
     public Message append(long conversationId, OptionalLong parentId, Role role, String content) {
-        return insert(conversationId, parentId, role, content, MessageStatus.COMPLETE, "");
+        return append(conversationId, parentId, role, content, List.of());
+    }
+
+    /** A complete message with attachments, all stored in one transaction. */
+    public Message append(long conversationId, OptionalLong parentId, Role role, String content, List<NewAttachment> attachments) {
+        attachments.forEach(db.attachments()::prepare);
+        return insert(conversationId, parentId, role, content, MessageStatus.COMPLETE, "", SamplingSettings.GREEDY, attachments);
     }
 
     /** An empty assistant reply, status streaming, owned by this process until finished. */
-    public Message startReply(long conversationId, long parentId, String model) {
-        return insert(conversationId, OptionalLong.of(parentId), Role.ASSISTANT, "", MessageStatus.STREAMING, model);
+    public Message startReply(long conversationId, long parentId, String model, SamplingSettings sampling) {
+        return insert(conversationId, OptionalLong.of(parentId), Role.ASSISTANT, "", MessageStatus.STREAMING, model, sampling,
+                List.of());
     }
 
     public void updateReply(long id, String content, String thinking) {
-        update(id, content, thinking, MessageStatus.STREAMING);
+        update(id, content, thinking, MessageStatus.STREAMING, ReplyMetrics.NONE);
     }
 
-    public void finishReply(long id, String content, String thinking, MessageStatus status) {
+    public void finishReply(long id, String content, String thinking, MessageStatus status, ReplyMetrics metrics) {
         if (status == MessageStatus.STREAMING) {
             throw new IllegalArgumentException("a finished reply cannot still be streaming");
         }
-        update(id, content, thinking, status);
+        update(id, content, thinking, status, metrics);
+    }
+
+    /** The messages that follow {@code id}: one, or several when it was regenerated or edited (branches), oldest first. */
+    public List<Message> children(long id) {
+        return db.read(() -> {
+            try (PreparedStatement query = db.connection().prepareStatement(
+                    "SELECT " + COLUMNS + " FROM messages WHERE parent_id = ? ORDER BY id")) {
+                query.setLong(1, id);
+                return list(query.executeQuery());
+            }
+        });
+    }
+
+    /** The branch ending at {@code id}: its first message, then each next one, up to {@code id}. */
+    public List<Message> thread(long id) {
+        return db.read(() -> {
+            try (PreparedStatement query = db.connection().prepareStatement(
+                    "WITH RECURSIVE up (id, depth) AS (SELECT ?, 0 UNION ALL"
+                            + " SELECT m.parent_id, up.depth + 1 FROM messages m JOIN up ON m.id = up.id WHERE m.parent_id IS NOT NULL)"
+                            + " SELECT " + COLUMNS.replaceAll("(\\w+)", "m.$1") + " FROM up JOIN messages m ON m.id = up.id ORDER BY up.depth DESC")) {
+                query.setLong(1, id);
+                return list(query.executeQuery());
+            }
+        });
     }
 
     public Optional<Message> find(long id) {
@@ -61,14 +93,17 @@ public final class MessageRepository {
             try (PreparedStatement query = db.connection().prepareStatement(
                     "SELECT " + COLUMNS + " FROM messages WHERE conversation_id = ? ORDER BY id")) {
                 query.setLong(1, conversationId);
-                ResultSet rows = query.executeQuery();
-                List<Message> result = new ArrayList<>();
-                while (rows.next()) {
-                    result.add(map(rows));
-                }
-                return result;
+                return list(query.executeQuery());
             }
         });
+    }
+
+    private static List<Message> list(ResultSet rows) throws SQLException {
+        List<Message> result = new ArrayList<>();
+        while (rows.next()) {
+            result.add(map(rows));
+        }
+        return result;
     }
 
     /**
@@ -99,12 +134,12 @@ public final class MessageRepository {
     }
 
     private Message insert(long conversationId, OptionalLong parentId, Role role, String content, MessageStatus status,
-            String model) {
+            String model, SamplingSettings sampling, List<NewAttachment> attachments) {
         long now = db.clock().millis();
         long id = db.transaction(() -> {
             try (PreparedStatement insert = db.connection().prepareStatement(
-                    "INSERT INTO messages (conversation_id, parent_id, role, content, status, model, writer, created_at, updated_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO messages (conversation_id, parent_id, role, content, status, model, writer, created_at, updated_at,"
+                            + " temperature, top_p, top_k, min_p, repetition_penalty, seed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setLong(1, conversationId);
                 if (parentId.isPresent()) {
                     insert.setLong(2, parentId.getAsLong());
@@ -118,26 +153,44 @@ public final class MessageRepository {
                 insert.setString(7, status == MessageStatus.STREAMING ? Writer.current() : "");
                 insert.setLong(8, now);
                 insert.setLong(9, now);
+                insert.setDouble(10, sampling.temperature());
+                insert.setDouble(11, sampling.topP());
+                insert.setInt(12, sampling.topK());
+                insert.setDouble(13, sampling.minP());
+                insert.setDouble(14, sampling.repetitionPenalty());
+                insert.setLong(15, sampling.seed());
                 insert.executeUpdate();
                 long messageId = ConversationRepository.lastId(insert);
+                for (int i = 0; i < attachments.size(); i++) {
+                    db.attachments().insert(messageId, i, attachments.get(i));
+                }
                 touch(conversationId, now);
                 return messageId;
             }
         });
-        return new Message(id, conversationId, parentId, role, content, "", status, model,
+        return new Message(id, conversationId, parentId, role, content, "", status, model, sampling, ReplyMetrics.NONE,
                 Instant.ofEpochMilli(now), Instant.ofEpochMilli(now));
     }
 
-    private void update(long id, String content, String thinking, MessageStatus status) {
+    private void update(long id, String content, String thinking, MessageStatus status, ReplyMetrics metrics) {
         long now = db.clock().millis();
         int changed = db.transaction(() -> {
             try (PreparedStatement update = db.connection().prepareStatement(
-                    "UPDATE messages SET content = ?, thinking = ?, status = ?, updated_at = ? WHERE id = ?")) {
+                    "UPDATE messages SET content = ?, thinking = ?, status = ?, updated_at = ?, prompt_tokens = ?,"
+                            + " image_tokens = ?, thinking_tokens = ?, completion_tokens = ?, ttft_ms = ?, duration_ms = ?,"
+                            + " device = ? WHERE id = ?")) {
                 update.setString(1, content);
                 update.setString(2, thinking);
                 update.setString(3, status.sql());
                 update.setLong(4, now);
-                update.setLong(5, id);
+                update.setInt(5, metrics.promptTokens());
+                update.setInt(6, metrics.imageTokens());
+                update.setInt(7, metrics.thinkingTokens());
+                update.setInt(8, metrics.completionTokens());
+                update.setLong(9, metrics.timeToFirstTokenMillis());
+                update.setLong(10, metrics.durationMillis());
+                update.setString(11, metrics.device());
+                update.setLong(12, id);
                 return update.executeUpdate();
             }
         });
@@ -159,8 +212,12 @@ public final class MessageRepository {
         OptionalLong parentId = row.wasNull() ? OptionalLong.empty() : OptionalLong.of(parent);
         return new Message(row.getLong("id"), row.getLong("conversation_id"), parentId, Role.fromSql(row.getString("role")),
                 row.getString("content"), row.getString("thinking"), MessageStatus.fromSql(row.getString("status")),
-                row.getString("model"), Instant.ofEpochMilli(row.getLong("created_at")),
-                Instant.ofEpochMilli(row.getLong("updated_at")));
+                row.getString("model"),
+                new SamplingSettings(row.getDouble("temperature"), row.getDouble("top_p"), row.getInt("top_k"), row.getDouble("min_p"),
+                        row.getDouble("repetition_penalty"), row.getLong("seed")),
+                new ReplyMetrics(row.getInt("prompt_tokens"), row.getInt("image_tokens"), row.getInt("thinking_tokens"),
+                        row.getInt("completion_tokens"), row.getLong("ttft_ms"), row.getLong("duration_ms"), row.getString("device")),
+                Instant.ofEpochMilli(row.getLong("created_at")), Instant.ofEpochMilli(row.getLong("updated_at")));
     }
 
     /** Identifies the writing process as "pid@start-millis", so a reused pid is not mistaken for it. */

@@ -54,13 +54,14 @@ class DatabaseTest {
     void upgradingCopiesTheFileFirstAndAppliesEachVersionInOrder() throws SQLException {
         Path file = dir.resolve("kestrel.db");
         Clock clock = Clock.fixed(Instant.parse("2026-11-21T10:15:30Z"), ZoneOffset.UTC);
+        long id;
         try (Database db = Database.open(file, clock, List.of("V1__conversations_and_messages.sql"))) {
-            db.conversations().create("Before the upgrade", "");
+            id = db.conversations().create("Before the upgrade", "").id();
         }
         List<String> twoVersions = List.of("V1__conversations_and_messages.sql", "V2__test_only_pinned.sql");
         try (Database db = Database.open(file, clock, twoVersions)) {
             assertThat(db.schemaVersion()).isEqualTo(2);
-            db.conversations().rename(db.conversations().recent(1).getFirst().id(), "After");
+            db.conversations().rename(id, "After");
         }
         Path backup = dir.resolve("kestrel.db.v1-20261121-101530.bak");
         assertThat(backup).exists();

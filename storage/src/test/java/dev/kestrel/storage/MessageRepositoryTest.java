@@ -21,13 +21,13 @@ class MessageRepositoryTest {
         try (Database db = Database.open(dir.resolve("kestrel.db"))) {
             Conversation chat = db.conversations().create("Chat", "tiny-decoder");
             Message question = db.messages().append(chat.id(), OptionalLong.empty(), Role.USER, "hello");
-            Message reply = db.messages().startReply(chat.id(), question.id(), "tiny-decoder");
+            Message reply = db.messages().startReply(chat.id(), question.id(), "tiny-decoder", SamplingSettings.GREEDY);
             assertThat(reply.status()).isEqualTo(MessageStatus.STREAMING);
 
             db.messages().updateReply(reply.id(), ", I am", "");
             assertThat(db.messages().find(reply.id())).map(Message::content).contains(", I am");
 
-            db.messages().finishReply(reply.id(), ", I am Kestrel", "", MessageStatus.COMPLETE);
+            db.messages().finishReply(reply.id(), ", I am Kestrel", "", MessageStatus.COMPLETE, ReplyMetrics.NONE);
             assertThat(db.messages().ofConversation(chat.id()))
                     .extracting(Message::role, Message::content, Message::status)
                     .containsExactly(
@@ -40,9 +40,9 @@ class MessageRepositoryTest {
     @Test
     void aFinishedReplyCannotBeStreaming() {
         try (Database db = Database.open(dir.resolve("kestrel.db"))) {
-            assertThatThrownBy(() -> db.messages().finishReply(1, "", "", MessageStatus.STREAMING))
+            assertThatThrownBy(() -> db.messages().finishReply(1, "", "", MessageStatus.STREAMING, ReplyMetrics.NONE))
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> db.messages().finishReply(404, "", "", MessageStatus.COMPLETE))
+            assertThatThrownBy(() -> db.messages().finishReply(404, "", "", MessageStatus.COMPLETE, ReplyMetrics.NONE))
                     .isInstanceOf(StorageException.class)
                     .hasMessageStartingWith("message 404 is not in the history database");
         }
@@ -90,9 +90,9 @@ class MessageRepositoryTest {
         try (Database db = Database.open(file)) {
             Conversation chat = db.conversations().create("Chat", "");
             Message question = db.messages().append(chat.id(), OptionalLong.empty(), Role.USER, "hello");
-            abandoned = db.messages().startReply(chat.id(), question.id(), "m").id();
+            abandoned = db.messages().startReply(chat.id(), question.id(), "m", SamplingSettings.GREEDY).id();
             db.messages().updateReply(abandoned, "half a repl", "");
-            live = db.messages().startReply(chat.id(), question.id(), "m").id();
+            live = db.messages().startReply(chat.id(), question.id(), "m", SamplingSettings.GREEDY).id();
         }
         try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file); Statement statement = raw.createStatement()) {
             // The first reply's writer is a process that no longer exists; the second's is this one, still alive.

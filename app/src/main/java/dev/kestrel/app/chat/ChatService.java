@@ -9,16 +9,21 @@ import dev.kestrel.inference.generate.GenerationEvent;
 import dev.kestrel.inference.generate.GenerationRequest;
 import dev.kestrel.inference.generate.GenerationResult;
 import dev.kestrel.inference.generate.PreparedPrompt;
+import dev.kestrel.inference.generate.Sampling;
 import dev.kestrel.inference.generate.ThinkingBudget;
+import dev.kestrel.inference.generate.Usage;
 import dev.kestrel.inference.prompt.ChatMessage;
 import dev.kestrel.inference.prompt.Role;
 import dev.kestrel.storage.Database;
 import dev.kestrel.storage.Message;
 import dev.kestrel.storage.MessageStatus;
+import dev.kestrel.storage.ReplyMetrics;
+import dev.kestrel.storage.SamplingSettings;
 import dev.kestrel.storage.StorageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +71,15 @@ public final class ChatService implements AutoCloseable {
         }
     }
 
+    /**
+     * What the user must be told about their history before anything else, if anything: that the
+     * database was damaged, where the damaged file is kept, and that a new one was started.
+     */
+    public Optional<String> historyNotice() {
+        return database.damagedCopy().map(copy -> "The history database was damaged, so Kestrel started a new one."
+                + " The old file is kept, unchanged, at " + copy + ".");
+    }
+
     public String modelName() {
         return model.folder().name();
     }
@@ -108,7 +122,10 @@ public final class ChatService implements AutoCloseable {
         List<Message> earlier = database.messages().ofConversation(conversation);
         OptionalLong parent = earlier.isEmpty() ? OptionalLong.empty() : OptionalLong.of(earlier.getLast().id());
         Message question = database.messages().append(conversation, parent, dev.kestrel.storage.Role.USER, text);
-        Message replyRow = database.messages().startReply(conversation, question.id(), model.folder().name());
+        Sampling sampling = model.defaultSampling(ThreadLocalRandom.current().nextLong());
+        Message replyRow = database.messages().startReply(conversation, question.id(), model.folder().name(),
+                new SamplingSettings(sampling.temperature(), sampling.topP(), sampling.topK(), sampling.minP(),
+                        sampling.repetitionPenalty(), sampling.seed()));
         Reply reply = new Reply(conversation, question.id(), replyRow.id());
 
         List<ChatMessage> prompt = new ArrayList<>();
@@ -119,11 +136,12 @@ public final class ChatService implements AutoCloseable {
         }
         prompt.add(ChatMessage.user(text));
         active.add(reply);
-        engine.execute(() -> write(reply, prompt, thinking, listener));
+        engine.execute(() -> write(reply, prompt, sampling, thinking, listener));
         return reply;
     }
 
-    private void write(Reply reply, List<ChatMessage> conversation, ThinkingBudget thinking, Consumer<? super ReplyEvent> listener) {
+    private void write(Reply reply, List<ChatMessage> conversation, Sampling sampling, ThinkingBudget thinking,
+            Consumer<? super ReplyEvent> listener) {
         StringBuilder text = new StringBuilder();
         StringBuilder thoughts = new StringBuilder();
         long[] lastSave = {System.nanoTime()};
@@ -134,7 +152,7 @@ public final class ChatService implements AutoCloseable {
                 listener.accept(new ReplyEvent.Notice("The " + prompt.droppedMessages() + " oldest messages were left out so that"
                         + " the conversation fits what " + modelName() + " can read at once."));
             }
-            GenerationRequest request = GenerationRequest.of(prompt, model.defaultSampling(ThreadLocalRandom.current().nextLong()),
+            GenerationRequest request = GenerationRequest.of(prompt, sampling,
                     MAX_REPLY_TOKENS, thinking).withCancellation(reply.cancellation());
             GenerationResult result = model.generate(request, event -> {
                 switch (event) {
@@ -161,8 +179,12 @@ public final class ChatService implements AutoCloseable {
                 case LENGTH -> ReplyOutcome.TRUNCATED;
                 case CANCELLED -> ReplyOutcome.STOPPED;
             };
+            Usage usage = result.usage();
             database.messages().finishReply(reply.replyId(), result.text(), result.thinking(),
-                    outcome == ReplyOutcome.STOPPED ? MessageStatus.CANCELLED : MessageStatus.COMPLETE);
+                    outcome == ReplyOutcome.STOPPED ? MessageStatus.CANCELLED : MessageStatus.COMPLETE,
+                    new ReplyMetrics(usage.promptTokens(), usage.imageTokens(), usage.thinkingTokens(), usage.completionTokens(),
+                            Math.round(result.timings().ttftMs()),
+                            Math.round(result.timings().ttftMs() + result.timings().decodeMs()), result.device()));
             ReplyStats stats = new ReplyStats(result.usage().promptTokens(), result.usage().completionTokens(),
                     result.usage().thinkingTokens(), result.timings().ttftMs(), result.decodeTokensPerSecond(), result.device());
             end(reply, listener, new ReplyEvent.Finished(outcome, result.text(), stats));
@@ -170,7 +192,8 @@ public final class ChatService implements AutoCloseable {
             Failure failure = Failure.of(e);
             LOG.log(System.Logger.Level.WARNING, "reply " + reply.replyId() + " failed", e);
             try {
-                database.messages().finishReply(reply.replyId(), text.toString(), thoughts.toString(), MessageStatus.FAILED);
+                database.messages().finishReply(reply.replyId(), text.toString(), thoughts.toString(), MessageStatus.FAILED,
+                        ReplyMetrics.NONE);
             } catch (StorageException storage) {
                 LOG.log(System.Logger.Level.ERROR, "could not record the failed reply " + reply.replyId(), storage);
             }

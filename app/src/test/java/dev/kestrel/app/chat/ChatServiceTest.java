@@ -93,6 +93,22 @@ class ChatServiceTest {
     }
 
     @Test
+    void aDamagedHistoryIsKeptAsideAndTheUserIsTold() throws Exception {
+        AppPaths paths = new AppPaths(home);
+        java.nio.file.Files.createDirectories(paths.database().getParent());
+        java.nio.file.Files.writeString(paths.database(), "not a database ".repeat(500));
+        try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
+            assertThat(chat.historyNotice()).hasValueSatisfying(notice -> assertThat(notice)
+                    .startsWith("The history database was damaged, so Kestrel started a new one.")
+                    .contains(paths.database().getFileName() + ".damaged-"));
+            assertThat(chat.conversations(10)).isEmpty();
+        }
+        try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
+            assertThat(chat.historyNotice()).isEmpty();
+        }
+    }
+
+    @Test
     void titlesAreTheFirstLineShortened() {
         assertThat(ChatService.title("  What is this?\nmore")).isEqualTo("What is this?");
         assertThat(ChatService.title("x".repeat(100))).hasSize(60).endsWith("…");

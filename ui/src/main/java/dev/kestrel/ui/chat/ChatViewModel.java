@@ -50,7 +50,7 @@ public final class ChatViewModel {
     /** The model is loaded: chatting can start. */
     public void attach(ChatService chat) {
         this.service = chat;
-        status.set(chat.modelName() + " · " + chat.device());
+        status.set(chat.historyNotice().orElse(chat.modelName() + " · " + chat.device()));
         ready.set(true);
         historyChanges.set(historyChanges.get() + 1);
     }

@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""Pretrains the demo model's vision encoder on every label of its pictures (vision_probe.py), without the decoder.
+
+    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 models/demo/training/pretrain_vision.py --minutes 30
+    /usr/bin/python3 models/demo/training/train.py --vision models/demo/training/checkpoints/vision/last.pt ...
+
+A picture gives 13 picture labels and 6 for each of its 64 patches here instead of the one answer it gives in train.py, and the gradient reaches the
+encoder directly instead of through a decoder that has not yet learnt where to look, and a step costs a
+fraction of a full one. Resumable like train.py: picture i of the run is a pure function of i (shapes or text
+alternately, case i // 2 of seed 2, a seed train.py does not use for cases); the run folder holds `last.pt`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import torch
+
+import demo_model
+import tasks
+from demo_model import VISION
+from kestrel_models.idefics3_image import preprocess
+from kestrel_models.idefics3_vision import Idefics3VisionEncoder
+from vision_probe import VisionProbe, encode, feature_penalty, patch_labels, picture_labels
+
+SEED = 2
+VALIDATION_SEED = 777
+DEFAULT_RUN = os.path.join(demo_model.HERE, "checkpoints", "vision")
+TOKEN_POWER = 1.0  # mean square of a token embedding in the decoder (norm 16 at width 256)
+PENALTY = 0.1
+
+
+def picture(index: int, seed: int = SEED) -> tasks.Case:
+    return tasks.case("shapes" if index % 2 == 0 else "text", seed, index // 2)
+
+
+def batch(indices, seed: int = SEED) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(frames [pictures, 3, 256, 256], picture labels [pictures, heads], patch labels [pictures, 64, heads])."""
+    cases = [picture(i, seed) for i in indices]
+    frames = torch.cat([torch.from_numpy(preprocess(c.image, demo_model.PREPROCESSOR).frames) for c in cases])
+    return frames, torch.tensor([picture_labels(c) for c in cases]), torch.tensor([patch_labels(c) for c in cases])
+
+
+def new_encoder() -> Idefics3VisionEncoder:
+    encoder = Idefics3VisionEncoder(VISION)
+    with torch.no_grad():  # SigLIP's initialisation of the position table
+        encoder.vision_model.embeddings.position_embedding.weight.normal_(std=VISION.hidden_size ** -0.5)
+    return encoder
+
+
+def learning_rate(step: int, peak: float, total: int, warmup: int = 100) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return peak * max(0.05, 1 - (step - warmup) / max(1, total - warmup))
+
+
+@torch.no_grad()
+def validate(encoder, probe, count: int) -> dict[str, float]:
+    encoder.eval()
+    frames, *targets = batch(range(count), VALIDATION_SEED)
+    _, tally = probe(*encode(encoder, frames), *targets)
+    encoder.train()
+    return {name: right / labelled for name, (right, labelled) in tally.items()}
+
+
+def report(scores: dict[str, float]) -> str:
+    return ", ".join(f"{name} {100 * value:.0f}%" for name, value in scores.items())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", default=DEFAULT_RUN, help="checkpoint folder (resumed when it holds last.pt)")
+    parser.add_argument("--steps", type=int, default=3000, help="length of the learning-rate schedule")
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--minutes", type=float, default=0, help="stop (with a checkpoint) after this long; 0: no limit")
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--save-every", type=float, default=300, help="seconds between checkpoints")
+    parser.add_argument("--eval-every", type=int, default=250)
+    parser.add_argument("--eval-count", type=int, default=400)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(20261122)
+    encoder, probe = new_encoder(), VisionProbe()
+    parameters = list(encoder.parameters()) + list(probe.parameters())
+    optimizer = torch.optim.AdamW(parameters, lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
+    os.makedirs(args.run, exist_ok=True)
+    last = os.path.join(args.run, "last.pt")
+    step = 0
+    if os.path.exists(last):
+        state = torch.load(last, map_location="cpu")
+        encoder.load_state_dict(state["encoder"])
+        probe.load_state_dict(state["probe"])
+        optimizer.load_state_dict(state["optimizer"])
+        step = state["step"]
+        print(f"resumed at step {step} from {last}")
+
+    def save():
+        tmp = last + ".tmp"
+        torch.save({"step": step, "encoder": encoder.state_dict(), "probe": probe.state_dict(),
+                    "optimizer": optimizer.state_dict(), "args": vars(args)}, tmp)
+        os.replace(tmp, last)
+
+    started = saved = window_start = time.time()
+    window_loss, window_penalty, window = 0.0, 0.0, {}
+    while step < args.steps:
+        frames, *targets = batch(range(step * args.batch, (step + 1) * args.batch))
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(step, args.lr, args.steps)
+        patches, features = encode(encoder, frames)
+        loss, tally = probe(patches, features, *targets)
+        penalty = feature_penalty(features.reshape(-1, features.shape[-1]), TOKEN_POWER)
+        optimizer.zero_grad()
+        (loss / len(frames) + PENALTY * penalty).backward()
+        torch.nn.utils.clip_grad_norm_(parameters, 1.0)
+        optimizer.step()
+        step += 1
+        window_loss += loss.item() / len(frames)
+        window_penalty += penalty.item()
+        for name, (right, labelled) in tally.items():
+            r, n = window.get(name, (0, 0))
+            window[name] = (r + right, n + labelled)
+        if step % 25 == 0:
+            now = time.time()
+            print(f"step {step}: loss {window_loss / 25:.3f}, penalty {window_penalty / 25:.3f},"
+                  f" {(now - window_start) / 25:.2f} s/step; {report({k: r / n for k, (r, n) in window.items()})}",
+                  flush=True)
+            window_loss, window_penalty, window, window_start = 0.0, 0.0, {}, now
+        if args.eval_every and step % args.eval_every == 0:
+            print(f"step {step}: validation {report(validate(encoder, probe, args.eval_count))}", flush=True)
+        out_of_time = args.minutes and time.time() - started > args.minutes * 60
+        if time.time() - saved > args.save_every or out_of_time or step == args.steps:
+            save()
+            saved = time.time()
+        if out_of_time:
+            break
+    print(f"stopped at step {step} of {args.steps}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
