@@ -11,15 +11,11 @@ import dev.kestrel.inference.generate.GenerationResult;
 import dev.kestrel.inference.generate.PreparedPrompt;
 import dev.kestrel.inference.generate.Sampling;
 import dev.kestrel.inference.generate.ThinkingBudget;
-import dev.kestrel.inference.generate.Usage;
 import dev.kestrel.inference.prompt.ChatMessage;
 import dev.kestrel.inference.prompt.Role;
 import dev.kestrel.storage.Database;
 import dev.kestrel.storage.Message;
 import dev.kestrel.storage.MessageStatus;
-import dev.kestrel.storage.ReplyMetrics;
-import dev.kestrel.storage.SamplingSettings;
-import dev.kestrel.storage.StorageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,13 +31,12 @@ import java.util.function.Consumer;
 
 /**
  * Chatting with one model over the stored history: a message is stored, the reply row is created
- * at once and grows as the model writes (saved at most every {@value #SAVE_INTERVAL_MS} ms, so a
+ * at once and grows as the model writes (saved at most every {@value ReplyRecorder#SAVE_INTERVAL_MS} ms, so a
  * crash loses at most that much), and ends complete, stopped or failed. Generation runs on one
  * platform thread owned here; listeners are called on it.
  */
 public final class ChatService implements AutoCloseable {
 
-    static final long SAVE_INTERVAL_MS = 250;
     static final int MAX_REPLY_TOKENS = 1024;
     private static final int TITLE_LENGTH = 60;
     private static final System.Logger LOG = System.getLogger(ChatService.class.getName());
@@ -124,8 +119,7 @@ public final class ChatService implements AutoCloseable {
         Message question = database.messages().append(conversation, parent, dev.kestrel.storage.Role.USER, text);
         Sampling sampling = model.defaultSampling(ThreadLocalRandom.current().nextLong());
         Message replyRow = database.messages().startReply(conversation, question.id(), model.folder().name(),
-                new SamplingSettings(sampling.temperature(), sampling.topP(), sampling.topK(), sampling.minP(),
-                        sampling.repetitionPenalty(), sampling.seed()));
+                HistoryTurn.settings(sampling));
         Reply reply = new Reply(conversation, question.id(), replyRow.id());
 
         List<ChatMessage> prompt = new ArrayList<>();
@@ -142,9 +136,7 @@ public final class ChatService implements AutoCloseable {
 
     private void write(Reply reply, List<ChatMessage> conversation, Sampling sampling, ThinkingBudget thinking,
             Consumer<? super ReplyEvent> listener) {
-        StringBuilder text = new StringBuilder();
-        StringBuilder thoughts = new StringBuilder();
-        long[] lastSave = {System.nanoTime()};
+        ReplyRecorder recorder = new ReplyRecorder(database, reply.replyId(), notice -> listener.accept(new ReplyEvent.Notice(notice)));
         try {
             int reserve = Math.min(MAX_REPLY_TOKENS, model.contextLength() / 4);
             PreparedPrompt prompt = model.fit(conversation, thinking, reserve);
@@ -155,23 +147,12 @@ public final class ChatService implements AutoCloseable {
             GenerationRequest request = GenerationRequest.of(prompt, sampling,
                     MAX_REPLY_TOKENS, thinking).withCancellation(reply.cancellation());
             GenerationResult result = model.generate(request, event -> {
+                recorder.accept(event);
                 switch (event) {
-                    case GenerationEvent.Text(String delta) -> {
-                        text.append(delta);
-                        listener.accept(new ReplyEvent.Text(delta));
-                    }
-                    case GenerationEvent.Thinking(String delta) -> {
-                        thoughts.append(delta);
-                        listener.accept(new ReplyEvent.Thinking(delta));
-                    }
+                    case GenerationEvent.Text(String delta) -> listener.accept(new ReplyEvent.Text(delta));
+                    case GenerationEvent.Thinking(String delta) -> listener.accept(new ReplyEvent.Thinking(delta));
                     case GenerationEvent.ThinkingEnded ended -> listener.accept(new ReplyEvent.ThinkingEnded(ended.tokens(), ended.forced()));
-                    default -> {
-                        return;
-                    }
-                }
-                if (System.nanoTime() - lastSave[0] >= SAVE_INTERVAL_MS * 1_000_000) {
-                    save(reply, text, thoughts);
-                    lastSave[0] = System.nanoTime();
+                    default -> { }
                 }
             });
             ReplyOutcome outcome = switch (result.finishReason()) {
@@ -179,34 +160,15 @@ public final class ChatService implements AutoCloseable {
                 case LENGTH -> ReplyOutcome.TRUNCATED;
                 case CANCELLED -> ReplyOutcome.STOPPED;
             };
-            Usage usage = result.usage();
-            database.messages().finishReply(reply.replyId(), result.text(), result.thinking(),
-                    outcome == ReplyOutcome.STOPPED ? MessageStatus.CANCELLED : MessageStatus.COMPLETE,
-                    new ReplyMetrics(usage.promptTokens(), usage.imageTokens(), usage.thinkingTokens(), usage.completionTokens(),
-                            Math.round(result.timings().ttftMs()),
-                            Math.round(result.timings().ttftMs() + result.timings().decodeMs()), result.device()));
+            recorder.finish(result);
             ReplyStats stats = new ReplyStats(result.usage().promptTokens(), result.usage().completionTokens(),
                     result.usage().thinkingTokens(), result.timings().ttftMs(), result.decodeTokensPerSecond(), result.device());
             end(reply, listener, new ReplyEvent.Finished(outcome, result.text(), stats));
         } catch (RuntimeException | OutOfMemoryError e) {
             Failure failure = Failure.of(e);
             LOG.log(System.Logger.Level.WARNING, "reply " + reply.replyId() + " failed", e);
-            try {
-                database.messages().finishReply(reply.replyId(), text.toString(), thoughts.toString(), MessageStatus.FAILED,
-                        ReplyMetrics.NONE);
-            } catch (StorageException storage) {
-                LOG.log(System.Logger.Level.ERROR, "could not record the failed reply " + reply.replyId(), storage);
-            }
-            end(reply, listener, new ReplyEvent.Failed(failure.message(), text.toString()));
-        }
-    }
-
-    private void save(Reply reply, CharSequence text, CharSequence thoughts) {
-        try {
-            database.messages().updateReply(reply.replyId(), text.toString(), thoughts.toString());
-        } catch (StorageException e) {
-            // The reply stays in memory and the next save, or the final one, tries again.
-            LOG.log(System.Logger.Level.WARNING, "could not save reply " + reply.replyId() + " yet: " + e.getMessage());
+            recorder.fail();
+            end(reply, listener, new ReplyEvent.Failed(failure.message(), recorder.text()));
         }
     }
 

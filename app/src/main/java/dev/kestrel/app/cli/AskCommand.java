@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kestrel.app.AppException;
 import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.Failure;
+import dev.kestrel.app.chat.HistoryTurn;
 import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.LanguageModel;
 import dev.kestrel.inference.vision.Attachments;
@@ -18,6 +19,7 @@ import dev.kestrel.inference.generate.PreparedPrompt;
 import dev.kestrel.inference.generate.Sampling;
 import dev.kestrel.inference.generate.ThinkingBudget;
 import dev.kestrel.inference.prompt.ChatMessage;
+import dev.kestrel.storage.Database;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -26,10 +28,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -96,6 +100,9 @@ final class AskCommand implements Callable<Integer> {
     @Option(names = "--stop", paramLabel = "TEXT", description = "End the answer before TEXT; repeatable.")
     List<String> stops = new ArrayList<>();
 
+    @Option(names = "--ignore-eos", description = "Go on past the model's stop tokens until --max-tokens (for benchmarks and tests).")
+    boolean ignoreEos;
+
     @Option(names = "--hide-thinking", description = "Stream only the answer, not the thinking.")
     boolean hideThinking;
 
@@ -105,6 +112,13 @@ final class AskCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object with the answer, tokens, usage and timings instead of the text.")
     boolean json;
+
+    @Option(names = "--db", paramLabel = "FILE", description = "Keep the question and the answer in this history database"
+            + " (the answer is saved as it streams).")
+    Path db;
+
+    @Option(names = "--conversation", paramLabel = "ID", description = "With --db: continue this conversation (default: a new one).")
+    Long conversation;
 
     @Option(names = "--batch", paramLabel = "FILE", description = "Answer every request of a JSON Lines file, one JSON result a line.")
     Path batch;
@@ -130,7 +144,11 @@ final class AskCommand implements Callable<Integer> {
             if (batch != null) {
                 return answerBatch(loaded, sampling, out);
             }
-            GenerationResult result = answer(loaded, prompt, images, thinkingBudget(), sampling, out, !json);
+            if (db != null) {
+                return answerInHistory(loaded, sampling, out);
+            }
+            GenerationResult result = answer(loaded, List.of(), prompt, read(loaded, images), thinkingBudget(), sampling, out, !json,
+                    event -> { });
             if (json) {
                 out.println(JsonLines.write(resultJson(result, loaded.loadMs())));
             } else {
@@ -162,6 +180,12 @@ final class AskCommand implements Callable<Integer> {
         }
         if (prefillChunk < 1) {
             throw parameterError("--prefill-chunk must be at least 1");
+        }
+        if (conversation != null && db == null) {
+            throw parameterError("--conversation needs --db FILE");
+        }
+        if (db != null && batch != null) {
+            throw parameterError("--db keeps one PROMPT's turn; it does not take --batch");
         }
     }
 
@@ -233,9 +257,52 @@ final class AskCommand implements Callable<Integer> {
         return pages == null ? Optional.empty() : Optional.of(PageRange.parse(pages));
     }
 
-    /** Generates one answer; stops cleanly (finish reason "cancelled") on Ctrl+C. */
-    private GenerationResult answer(LanguageModel loaded, String question, List<Path> files, ThinkingBudget budget, Sampling sampling,
-            PrintWriter out, boolean stream) {
+    /**
+     * Answers PROMPT after the conversation's earlier turns, storing the question, its files and the
+     * answer as it streams in the history database; a kill leaves the answer so far, which the next
+     * opening marks interrupted.
+     */
+    private int answerInHistory(LanguageModel loaded, Sampling sampling, PrintWriter out) {
+        PrintWriter err = spec.commandLine().getErr();
+        try (Database database = Database.open(db)) {
+            database.damagedCopy().ifPresent(copy -> err.println("kestrel: note: the history database was damaged; it is kept at "
+                    + copy + " and a new one was started"));
+            List<HistoryTurn.AttachedFile> files = new ArrayList<>();
+            for (Path file : images) {
+                files.add(new HistoryTurn.AttachedFile(file, Attachments.bytes(file), read(loaded, List.of(file))));
+            }
+            List<Attachments.Part> parts = files.stream().flatMap(f -> f.parts().stream()).toList();
+            HistoryTurn turn = HistoryTurn.begin(database, conversation == null ? OptionalLong.empty() : OptionalLong.of(conversation),
+                    prompt, files, pages == null ? "" : pages, loaded.folder().name(), sampling,
+                    notice -> err.println("kestrel: note: " + notice));
+            GenerationResult result;
+            try {
+                result = answer(loaded, turn.earlier(), prompt, parts, thinkingBudget(), sampling, out, !json, turn.recorder()::accept);
+            } catch (RuntimeException e) {
+                turn.recorder().fail();
+                throw e;
+            }
+            turn.recorder().finish(result);
+            if (json) {
+                ObjectNode object = resultJson(result, loaded.loadMs());
+                object.put("conversation_id", turn.conversationId());
+                object.put("message_id", turn.replyId());
+                out.println(JsonLines.write(object));
+            } else {
+                out.println();
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /**
+     * Generates one answer to {@code question} after {@code earlier} turns (the oldest left out when
+     * they do not fit); stops cleanly (finish reason "cancelled") on Ctrl+C. Every event also goes to
+     * {@code also}.
+     */
+    private GenerationResult answer(LanguageModel loaded, List<ChatMessage> earlier, String question, List<Attachments.Part> parts,
+            ThinkingBudget budget, Sampling sampling, PrintWriter out, boolean stream, Consumer<GenerationEvent> also) {
         Cancellation cancellation = new Cancellation();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
@@ -248,16 +315,22 @@ final class AskCommand implements Callable<Integer> {
         }, "kestrel-ask-interrupt");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            List<Attachments.Part> parts = read(loaded, files);
             List<EncodedImage> pictures = new ArrayList<>();
             for (Attachments.Part part : parts) {
                 pictures.add(loaded.encode(part.image()));
             }
             double encodeMs = pictures.stream().mapToDouble(EncodedImage::encodeMs).sum();
-            PreparedPrompt prepared = loaded.prompt(List.of(ChatMessage.user(withPageText(question, parts), pictures)), budget);
+            List<ChatMessage> conversation = new ArrayList<>(earlier);
+            conversation.add(ChatMessage.user(withPageText(question, parts), pictures));
+            PreparedPrompt prepared = earlier.isEmpty() ? loaded.prompt(conversation, budget)
+                    : loaded.fit(conversation, budget, Math.min(maxTokens, loaded.contextLength() / 4));
             GenerationRequest request = GenerationRequest.of(prepared, sampling, maxTokens, budget)
                     .withStopStrings(stops).withPrefillChunk(prefillChunk).withCancellation(cancellation);
+            if (ignoreEos) {
+                request = request.ignoringStopTokens();
+            }
             GenerationResult result = loaded.generate(request, event -> {
+                also.accept(event);
                 if (stream) {
                     print(event, out);
                 }
@@ -314,8 +387,8 @@ final class AskCommand implements Callable<Integer> {
                 }
                 budget = value.isNull() ? ThinkingBudget.UNLIMITED : ThinkingBudget.of(value.asInt());
             }
-            GenerationResult result = answer(loaded, request.get("prompt").asText(), requestImages, budget, sampling,
-                    spec.commandLine().getOut(), false);
+            GenerationResult result = answer(loaded, List.of(), request.get("prompt").asText(), read(loaded, requestImages), budget,
+                    sampling, spec.commandLine().getOut(), false, event -> { });
             return resultJson(result, loaded.loadMs());
         } catch (RuntimeException e) {
             ObjectNode error = JsonLines.MAPPER.createObjectNode();

@@ -1,0 +1,214 @@
+package dev.kestrel.app.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kestrel.app.AppException;
+import dev.kestrel.storage.Conversation;
+import dev.kestrel.storage.Database;
+import dev.kestrel.storage.Message;
+import dev.kestrel.storage.MessageAttachment;
+import dev.kestrel.storage.SearchHit;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kestrel history}: the stored conversations, listed, searched and shown. */
+@Command(name = "history", mixinStandardHelpOptions = true, description = "Lists, searches and shows stored conversations.",
+        subcommands = {HistoryCommand.ListCommand.class, HistoryCommand.SearchCommand.class, HistoryCommand.ShowCommand.class})
+final class HistoryCommand implements Runnable {
+
+    @ParentCommand
+    KestrelCli cli;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The options every history command shares. */
+    static final class Source {
+        @Option(names = "--db", paramLabel = "FILE", description = "The history database (default: the one in Kestrel's data folder).")
+        Path db;
+
+        @Option(names = "--json", description = "One JSON object a line instead of text.")
+        boolean json;
+    }
+
+    private Database open(Source source) {
+        Path file = source.db != null ? source.db : cli.paths().database();
+        if (source.db != null && !java.nio.file.Files.isRegularFile(file)) {
+            throw new AppException("history database '" + file + "' does not exist");
+        }
+        Database database = Database.open(file);
+        database.damagedCopy().ifPresent(copy -> spec.commandLine().getErr().println(
+                "kestrel: note: the history database was damaged; it is kept at " + copy + " and a new one was started"));
+        return database;
+    }
+
+    static String lower(Enum<?> value) {
+        return value.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static ObjectNode conversationJson(Conversation c) {
+        ObjectNode json = JsonLines.MAPPER.createObjectNode();
+        json.put("id", c.id());
+        json.put("title", c.title());
+        json.put("model", c.model());
+        json.put("created_at", c.createdAt().toString());
+        json.put("updated_at", c.updatedAt().toString());
+        json.put("pinned", c.pinned());
+        json.put("archived", c.archived());
+        return json;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists conversations: pinned first, then the most recent.")
+    static final class ListCommand implements Callable<Integer> {
+        @ParentCommand
+        HistoryCommand history;
+
+        @CommandLine.Mixin
+        Source source = new Source();
+
+        @Option(names = "--archived", description = "List the archived conversations instead.")
+        boolean archived;
+
+        @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N (default ${DEFAULT-VALUE}).")
+        int offset;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "List at most N (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = history.spec.commandLine().getOut();
+            try (Database db = history.open(source)) {
+                for (Conversation c : db.conversations().page(archived, offset, limit)) {
+                    out.println(source.json ? JsonLines.write(conversationJson(c))
+                            : c.id() + "\t" + c.updatedAt() + "\t" + (c.pinned() ? "[pinned] " : "") + c.title());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "search", mixinStandardHelpOptions = true,
+            description = "Finds QUERY's words in titles and messages, best matches first; matches are shown [like this].")
+    static final class SearchCommand implements Callable<Integer> {
+        @ParentCommand
+        HistoryCommand history;
+
+        @CommandLine.Mixin
+        Source source = new Source();
+
+        @Option(names = "--offset", paramLabel = "N", defaultValue = "0")
+        int offset;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "20")
+        int limit;
+
+        @Parameters(paramLabel = "QUERY", arity = "1..*", description = "The words to find.")
+        List<String> words;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = history.spec.commandLine().getOut();
+            try (Database db = history.open(source)) {
+                for (SearchHit hit : db.search().search(String.join(" ", words), offset, limit)) {
+                    if (source.json) {
+                        ObjectNode json = JsonLines.MAPPER.createObjectNode();
+                        json.put("conversation_id", hit.conversationId());
+                        json.put("title", hit.title());
+                        if (hit.messageId().isPresent()) {
+                            json.put("message_id", hit.messageId().getAsLong());
+                        } else {
+                            json.putNull("message_id");
+                        }
+                        json.put("snippet", hit.snippet().text());
+                        ArrayNode ranges = json.putArray("highlights");
+                        hit.snippet().highlights().forEach(r -> ranges.addArray().add(r.start()).add(r.end()));
+                        out.println(JsonLines.write(json));
+                    } else {
+                        String where = hit.conversationId() + (hit.messageId().isPresent() ? "/" + hit.messageId().getAsLong() : "");
+                        out.println(where + "\t" + hit.title() + "\t" + marked(hit.snippet()).replace('\n', ' '));
+                    }
+                }
+            }
+            out.flush();
+            return 0;
+        }
+
+        static String marked(SearchHit.Snippet snippet) {
+            StringBuilder text = new StringBuilder(snippet.text());
+            List<SearchHit.Range> ranges = snippet.highlights();
+            for (int i = ranges.size() - 1; i >= 0; i--) {
+                text.insert(ranges.get(i).end(), ']').insert(ranges.get(i).start(), '[');
+            }
+            return text.toString();
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Shows conversation ID: its latest branch, message by message.")
+    static final class ShowCommand implements Callable<Integer> {
+        @ParentCommand
+        HistoryCommand history;
+
+        @CommandLine.Mixin
+        Source source = new Source();
+
+        @Parameters(paramLabel = "ID", description = "The conversation's number (see 'kestrel history list').")
+        long id;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = history.spec.commandLine().getOut();
+            try (Database db = history.open(source)) {
+                Conversation conversation = db.conversations().find(id)
+                        .orElseThrow(() -> new AppException("conversation " + id + " is not in the history " + db.file()));
+                List<Message> all = db.messages().ofConversation(id);
+                List<Message> thread = all.isEmpty() ? List.of() : db.messages().thread(all.getLast().id());
+                if (source.json) {
+                    ObjectNode json = conversationJson(conversation);
+                    ArrayNode messages = json.putArray("messages");
+                    for (Message m : thread) {
+                        ObjectNode message = messages.addObject();
+                        message.put("id", m.id());
+                        message.put("role", lower(m.role()));
+                        message.put("content", m.content());
+                        message.put("thinking", m.thinking());
+                        message.put("status", lower(m.status()));
+                        ArrayNode files = message.putArray("attachments");
+                        for (MessageAttachment a : db.attachments().ofMessage(m.id())) {
+                            files.addObject().put("name", a.name()).put("mime_type", a.attachment().mimeType())
+                                    .put("sha256", a.attachment().sha256()).put("size", a.attachment().size());
+                        }
+                    }
+                    out.println(JsonLines.write(json));
+                } else {
+                    out.println("# " + conversation.title());
+                    for (Message m : thread) {
+                        out.println();
+                        out.println("## " + lower(m.role()) + (m.status() == dev.kestrel.storage.MessageStatus.COMPLETE ? ""
+                                : " (" + lower(m.status()) + ")"));
+                        for (MessageAttachment a : db.attachments().ofMessage(m.id())) {
+                            out.println("[attached: " + a.name() + "]");
+                        }
+                        out.println(m.content());
+                    }
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.kestrel.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kestrel.app.BundledModels;
+import dev.kestrel.storage.Database;
+import dev.kestrel.storage.Message;
+import dev.kestrel.storage.MessageStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills {@code kestrel ask --db} with SIGKILL at random moments (while starting, while storing the
+ * question, while streaming) 50 times into one database. After every kill the file passes SQLite's
+ * integrity check, every message finished before is there unchanged, and the reply being written
+ * is kept as interrupted with the text saved so far.
+ */
+class AskHistoryKillTest {
+
+    private static final int KILLS = 50;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noKillLosesAFinishedMessageOrLeavesAReplyStreaming() throws Exception {
+        Path file = dir.resolve("history.db");
+        Random random = new Random(20261122);
+        Map<Long, String> finished = new HashMap<>();
+        int interruptedWithText = 0;
+        int completed = 0;
+        int failedExits = 0;
+        for (int run = 0; run < KILLS; run++) {
+            Process process = ask(file, run);
+            StringBuilder printed = new StringBuilder();
+            if (run % 3 == 0) {
+                // A moment anywhere from the JVM's start to the end of the answer.
+                drain(process, printed, -1, random.nextInt(3_000));
+            } else {
+                // A moment while the answer streams: after 1 to 300 characters of it.
+                drain(process, printed, 1 + random.nextInt(300), 10_000);
+            }
+            boolean ranToTheEnd = !process.isAlive();
+            process.destroyForcibly();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file); Statement statement = raw.createStatement()) {
+                assertThat(statement.executeQuery("PRAGMA integrity_check").getString(1)).as("after kill %d", run).isEqualTo("ok");
+            }
+            try (Database db = Database.open(file)) {
+                for (Map.Entry<Long, String> done : finished.entrySet()) {
+                    assertThat(db.messages().find(done.getKey())).as("message %d after kill %d", done.getKey(), run)
+                            .map(Message::content).contains(done.getValue());
+                }
+                List<Message> all = new ArrayList<>();
+                db.conversations().page(false, 0, 1_000).forEach(c -> all.addAll(db.messages().ofConversation(c.id())));
+                assertThat(all).extracting(Message::status).as("after kill %d", run).doesNotContain(MessageStatus.STREAMING);
+                for (Message m : all) {
+                    if (m.status() == MessageStatus.INTERRUPTED && !finished.containsKey(m.id())) {
+                        String saved = m.content();
+                        // The reading may have stopped inside a character's bytes: that last character is left out.
+                        String seen = printed.toString().replaceAll("\uFFFD$", "");
+                        assertThat(saved.startsWith(seen) || seen.startsWith(saved))
+                                .as("saved %s, printed %s", saved, seen).isTrue();
+                        interruptedWithText += saved.isEmpty() ? 0 : 1;
+                    }
+                    if (m.status() == MessageStatus.COMPLETE && m.role() == dev.kestrel.storage.Role.ASSISTANT
+                            && !finished.containsKey(m.id())) {
+                        completed++;
+                    }
+                    finished.putIfAbsent(m.id(), m.content());
+                }
+            }
+            if (ranToTheEnd && process.exitValue() != 0) {
+                // Seen in 3 of about 400 runs on a loaded 2-core machine: SIGSEGV as the JVM exits, after the answer was saved
+                // (ONNX Runtime's environment is released by a shutdown hook; microsoft/onnxruntime#31352).
+                // What this test guards is the history, which the checks above cover either way.
+                failedExits++;
+            }
+        }
+        System.out.printf("%d kills: %d answers completed, %d cut with text saved, %d exits not clean%n", KILLS, completed,
+                interruptedWithText, failedExits);
+        // The kills landed in every phase: some answers finished, some were cut with text already saved.
+        assertThat(interruptedWithText).isPositive();
+        assertThat(completed).isPositive();
+    }
+
+    private static Process ask(Path file, int run) throws IOException {
+        String launcher = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = List.of(launcher, "-cp", System.getProperty("java.class.path"), KestrelCli.class.getName(), "ask",
+                "--home", file.getParent().resolve("home").toString(), "--db", file.toString(),
+                "--model", BundledModels.defaultModel().toString(), "--max-tokens", "490", "--ignore-eos",
+                "--temperature", "1.5", "--seed", String.valueOf(run), "--hide-thinking", "Tell me story number " + run);
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** Reads the answer into {@code printed} until {@code characters} have come (-1: no limit), the end, or {@code millis}. */
+    private static void drain(Process process, StringBuilder printed, int characters, long millis) throws Exception {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        InputStream out = process.getInputStream();
+        byte[] buffer = new byte[256];
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        while (System.nanoTime() < deadline && (characters < 0 || bytes.size() < characters)) {
+            if (out.available() > 0) {
+                int n = out.read(buffer, 0, characters < 0 ? buffer.length : Math.min(buffer.length, characters - bytes.size()));
+                if (n < 0) {
+                    break;
+                }
+                bytes.write(buffer, 0, n);
+            } else if (!process.isAlive()) {
+                bytes.write(out.readAllBytes());
+                break;
+            } else {
+                Thread.sleep(1);
+            }
+        }
+        printed.append(bytes.toString(StandardCharsets.UTF_8));
+    }
+}
