@@ -22,6 +22,7 @@ import tasks
 from demo_model import VISION
 from kestrel_models.idefics3_image import preprocess
 from kestrel_models.idefics3_vision import Idefics3VisionEncoder
+from kestrel_models.training import run_arguments
 from vision_probe import VisionProbe, encode, feature_penalty, patch_labels, picture_labels
 
 SEED = 2
@@ -70,15 +71,7 @@ def report(scores: dict[str, float]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--run", default=DEFAULT_RUN, help="checkpoint folder (resumed when it holds last.pt)")
-    parser.add_argument("--steps", type=int, default=3000, help="length of the learning-rate schedule")
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--minutes", type=float, default=0, help="stop (with a checkpoint) after this long; 0: no limit")
-    parser.add_argument("--threads", type=int, default=os.cpu_count())
-    parser.add_argument("--save-every", type=float, default=300, help="seconds between checkpoints")
-    parser.add_argument("--eval-every", type=int, default=250)
-    parser.add_argument("--eval-count", type=int, default=400)
+    run_arguments(parser, DEFAULT_RUN, steps=3000, batch=64, lr=1e-3, eval_every=250, eval_count=400)
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)

@@ -28,7 +28,7 @@ from kestrel_models.decoder import TinyDecoder
 from kestrel_models.idefics3_image import expand_prompt, preprocess
 from kestrel_models.idefics3_vision import splice
 from pretrain_vision import new_encoder
-from kestrel_models.training import length_groups
+from kestrel_models.training import length_groups, run_arguments
 from vision_probe import VisionProbe, encode, feature_penalty, patch_labels, picture_labels
 
 TRAIN_SEED = 1
@@ -190,16 +190,8 @@ def save(path: str, step: int, model: Model, optimizer, args) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--run", default=DEFAULT_RUN, help="checkpoint folder (resumed when it holds last.pt)")
-    parser.add_argument("--steps", type=int, default=6000, help="length of the learning-rate schedule")
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=1.5e-3)
-    parser.add_argument("--minutes", type=float, default=0, help="stop (with a checkpoint) after this long; 0: no limit")
-    parser.add_argument("--threads", type=int, default=os.cpu_count())
-    parser.add_argument("--save-every", type=float, default=300, help="seconds between checkpoints")
-    parser.add_argument("--eval-every", type=int, default=500, help="steps between validation runs (0: never)")
+    run_arguments(parser, DEFAULT_RUN, steps=6000, batch=32, lr=1.5e-3, eval_every=500, eval_count=40)
     parser.add_argument("--evaluate", action="store_true", help="only print validation accuracy of the checkpoint")
-    parser.add_argument("--eval-count", type=int, default=40)
     parser.add_argument("--tasks", help="train only these tasks (comma-separated), for probes")
     parser.add_argument("--vision-lr-scale", type=float, default=1.0, help="the vision encoder's learning rate factor")
     parser.add_argument("--init", metavar="CHECKPOINT", help="a fresh run starts from this train.py checkpoint's weights")

@@ -1,11 +1,25 @@
 """Next-token training of the tiny test decoders: every document one row, the whole set each step."""
 from __future__ import annotations
 
+import os
 from typing import Callable
 
 import torch
 
 from .decoder import TinyDecoder
+
+
+def run_arguments(parser, run: str, steps: int, batch: int, lr: float, eval_every: int, eval_count: int) -> None:
+    """The options of a resumable training run: its folder, schedule, batch, time limit, threads, checkpoints, validation."""
+    parser.add_argument("--run", default=run, help="checkpoint folder (resumed when it holds last.pt)")
+    parser.add_argument("--steps", type=int, default=steps, help="length of the learning-rate schedule")
+    parser.add_argument("--batch", type=int, default=batch)
+    parser.add_argument("--lr", type=float, default=lr)
+    parser.add_argument("--minutes", type=float, default=0, help="stop (with a checkpoint) after this long; 0: no limit")
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--save-every", type=float, default=300, help="seconds between checkpoints")
+    parser.add_argument("--eval-every", type=int, default=eval_every, help="steps between validation runs (0: never)")
+    parser.add_argument("--eval-count", type=int, default=eval_count)
 
 
 def length_groups(lengths: list[int], ratio: float) -> list[list[int]]:

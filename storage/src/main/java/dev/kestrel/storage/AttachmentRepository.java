@@ -34,8 +34,8 @@ public final class AttachmentRepository {
     }
 
     public Optional<Attachment> find(String sha256) {
-        return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement(
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
                     "SELECT sha256, mime_type, size, width, height, pages FROM attachments WHERE sha256 = ?")) {
                 query.setString(1, sha256);
                 ResultSet rows = query.executeQuery();
@@ -46,8 +46,8 @@ public final class AttachmentRepository {
 
     /** A message's attachments in the order they were attached. */
     public List<MessageAttachment> ofMessage(long messageId) {
-        return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement(
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
                     "SELECT a.sha256, a.mime_type, a.size, a.width, a.height, a.pages, l.position, l.name, l.pages AS chosen"
                             + " FROM message_attachments l JOIN attachments a ON a.sha256 = l.sha256"
                             + " WHERE l.message_id = ? ORDER BY l.position")) {
@@ -66,8 +66,8 @@ public final class AttachmentRepository {
     /** The attachment's bytes, from the database or from its file. */
     public byte[] bytes(String sha256) {
         record Stored(byte[] data, String path) {}
-        Stored stored = db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement("SELECT data, path FROM attachments WHERE sha256 = ?")) {
+        Stored stored = db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT data, path FROM attachments WHERE sha256 = ?")) {
                 query.setString(1, sha256);
                 ResultSet rows = query.executeQuery();
                 if (!rows.next()) {
@@ -89,14 +89,15 @@ public final class AttachmentRepository {
 
     /** The number of distinct attachments stored. */
     public int count() {
-        return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement("SELECT count(*) FROM attachments")) {
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM attachments")) {
                 return query.executeQuery().getInt(1);
             }
         });
     }
 
-    static String sha256(byte[] bytes) {
+    /** The lower-case hex SHA-256 that names an attachment. */
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

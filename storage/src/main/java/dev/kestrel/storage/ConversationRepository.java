@@ -24,8 +24,8 @@ public final class ConversationRepository {
 
     public Conversation create(String title, String model) {
         long now = db.clock().millis();
-        long id = db.transaction(() -> {
-            try (PreparedStatement insert = db.connection().prepareStatement(
+        long id = db.transaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO conversations (title, model, created_at, updated_at) VALUES (?, ?, ?, ?)")) {
                 insert.setString(1, title);
                 insert.setString(2, model);
@@ -39,9 +39,51 @@ public final class ConversationRepository {
                 Instant.ofEpochMilli(now));
     }
 
+    /**
+     * Puts a whole conversation back, in one transaction: all of it lands or none. A message still
+     * marked streaming comes back interrupted, as no process is writing it. Returns its new id.
+     */
+    public long restore(RestoredConversation restored) {
+        List<RestoredConversation.Message> messages = restored.messages();
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i).parent() >= i || messages.get(i).parent() < -1) {
+                throw new IllegalArgumentException("message " + i + " names message " + messages.get(i).parent()
+                        + " as its parent; a parent comes before its children");
+            }
+        }
+        messages.forEach(m -> m.attachments().forEach(db.attachments()::prepare));
+        return db.transaction(connection -> {
+            long id;
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO conversations (title, model, system_prompt, think_budget, pinned, archived, created_at, updated_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, restored.title());
+                insert.setString(2, restored.model());
+                insert.setString(3, restored.systemPrompt());
+                if (restored.thinkBudget().isPresent()) {
+                    insert.setInt(4, restored.thinkBudget().getAsInt());
+                } else {
+                    insert.setNull(4, Types.INTEGER);
+                }
+                insert.setBoolean(5, restored.pinned());
+                insert.setBoolean(6, restored.archived());
+                insert.setLong(7, restored.createdAt().toEpochMilli());
+                insert.setLong(8, restored.updatedAt().toEpochMilli());
+                insert.executeUpdate();
+                id = lastId(insert);
+            }
+            long[] ids = new long[messages.size()];
+            for (int i = 0; i < messages.size(); i++) {
+                ids[i] = db.messages().restore(connection, id, messages.get(i).parent() < 0 ? 0 : ids[messages.get(i).parent()],
+                        messages.get(i));
+            }
+            return id;
+        });
+    }
+
     public Optional<Conversation> find(long id) {
-        return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement("SELECT " + COLUMNS + " FROM conversations WHERE id = ?")) {
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM conversations WHERE id = ?")) {
                 query.setLong(1, id);
                 ResultSet rows = query.executeQuery();
                 return rows.next() ? Optional.of(map(rows)) : Optional.empty();
@@ -59,8 +101,8 @@ public final class ConversationRepository {
      * recently active, newest first.
      */
     public List<Conversation> page(boolean archived, int offset, int limit) {
-        return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement("SELECT " + COLUMNS + " FROM conversations"
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM conversations"
                     + " WHERE archived = ? ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ? OFFSET ?")) {
                 query.setBoolean(1, archived);
                 query.setInt(2, limit);
@@ -75,9 +117,23 @@ public final class ConversationRepository {
         });
     }
 
+    /** Every conversation's id, archived ones included, oldest first. */
+    public List<Long> ids() {
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT id FROM conversations ORDER BY id")) {
+                ResultSet rows = query.executeQuery();
+                List<Long> ids = new ArrayList<>();
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+                return ids;
+            }
+        });
+    }
+
     public int count() {
-        return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement("SELECT count(*) FROM conversations")) {
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM conversations")) {
                 return query.executeQuery().getInt(1);
             }
         });
@@ -122,9 +178,9 @@ public final class ConversationRepository {
      */
     public boolean delete(long id) {
         List<String> unusedFiles = new ArrayList<>();
-        int deleted = db.transaction(() -> {
+        int deleted = db.transaction(connection -> {
             int rows;
-            try (PreparedStatement delete = db.connection().prepareStatement("DELETE FROM conversations WHERE id = ?")) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM conversations WHERE id = ?")) {
                 delete.setLong(1, id);
                 rows = delete.executeUpdate();
             }
@@ -138,8 +194,8 @@ public final class ConversationRepository {
     /** Deletes every conversation, message and attachment. */
     public void deleteAll() {
         List<String> unusedFiles = new ArrayList<>();
-        db.transaction(() -> {
-            try (PreparedStatement delete = db.connection().prepareStatement("DELETE FROM conversations")) {
+        db.transaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM conversations")) {
                 delete.executeUpdate();
             }
             unusedFiles.addAll(db.attachments().removeUnused());
@@ -154,8 +210,8 @@ public final class ConversationRepository {
 
     /** UPDATE conversations SET {@code assignments} WHERE id = the last parameter. */
     private void set(long id, String assignments, Binder binder) {
-        int changed = db.transaction(() -> {
-            try (PreparedStatement update = db.connection().prepareStatement(
+        int changed = db.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE conversations SET " + assignments + " WHERE id = ?")) {
                 binder.bind(update);
                 update.setLong(update.getParameterMetaData().getParameterCount(), id);

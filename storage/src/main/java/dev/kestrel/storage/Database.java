@@ -22,8 +22,8 @@ import org.sqlite.SQLiteException;
  * Kestrel's history: one SQLite file in WAL mode with foreign keys on. Opening it brings the schema
  * up to date, each version in its own transaction after a copy of the file is taken, and refuses a
  * file written by a newer Kestrel. A file SQLite finds damaged is moved aside, never deleted, and a new
- * one started ({@link #damagedCopy}). Every access goes through one connection under one lock, so
- * there is exactly one writer.
+ * one started ({@link #damagedCopy}). Writes go through one connection under one lock, so there is
+ * exactly one writer; reads use a second connection, so they never wait for it.
  */
 public final class Database implements AutoCloseable {
 
@@ -35,6 +35,8 @@ public final class Database implements AutoCloseable {
 
     private final Path file;
     private final Optional<Path> damagedCopy;
+    private final Object readLock = new Object();
+    private Connection reader;
     private final Connection connection;
     private final Clock clock;
     private final List<String> migrations;
@@ -85,25 +87,36 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database connect(Path file, Clock clock, List<String> migrations, Optional<Path> damagedCopy) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.enforceForeignKeys(true);
-        config.setBusyTimeout(5_000);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        Connection connection;
-        try {
-            connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
-        } catch (SQLException e) {
-            throw new StorageException("cannot open the history database " + file + ": " + e.getMessage(), e);
-        }
+        Connection connection = open(file, false);
         Database database = new Database(file, connection, clock, migrations, damagedCopy);
         try {
             database.migrate();
+            database.reader = open(file, true);
             database.messages.interruptAbandonedReplies();
             return database;
         } catch (RuntimeException e) {
             database.close();
             throw e;
+        }
+    }
+
+    /** A connection to the file: the one writer, or a reader that refuses to write. */
+    private static Connection open(Path file, boolean readOnly) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(5_000);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        try {
+            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+            if (readOnly) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("PRAGMA query_only = 1");
+                }
+            }
+            return connection;
+        } catch (SQLException e) {
+            throw new StorageException("cannot open the history database " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -195,7 +208,7 @@ public final class Database implements AutoCloseable {
         }
         for (int next = version + 1; next <= latestVersion(); next++) {
             String script = migrations.get(next - 1);
-            transaction(() -> {
+            transaction(writer -> {
                 try (Statement statement = connection.createStatement()) {
                     for (String sql : SqlScript.statements(readScript(script))) {
                         statement.executeUpdate(sql);
@@ -239,24 +252,30 @@ public final class Database implements AutoCloseable {
     }
 
     interface Work<T> {
-        T run() throws SQLException;
+        T run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} on the one connection, alone. */
-    synchronized <T> T read(Work<T> work) {
-        try {
-            return work.run();
-        } catch (SQLException e) {
-            throw failure("read", e);
+    /**
+     * Runs {@code work} on the reading connection, alone among readers. Readers see the last
+     * committed state (WAL) and never wait for the writer, so a search does not hold up a reply
+     * that is streaming into the history.
+     */
+    <T> T read(Work<T> work) {
+        synchronized (readLock) {
+            try {
+                return work.run(reader);
+            } catch (SQLException e) {
+                throw failure("read", e);
+            }
         }
     }
 
-    /** Runs {@code work} in one transaction on the one connection: all of it lands, or none. */
+    /** Runs {@code work} in one transaction on the writing connection: all of it lands, or none. */
     synchronized <T> T transaction(Work<T> work) {
         try {
             connection.setAutoCommit(false);
             try {
-                T result = work.run();
+                T result = work.run(connection);
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -270,6 +289,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The writing connection, for helpers that run inside {@link #transaction}. */
     Connection connection() {
         return connection;
     }
@@ -281,6 +301,11 @@ public final class Database implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
+            synchronized (readLock) {
+                if (reader != null) {
+                    reader.close();
+                }
+            }
             connection.close();
         } catch (SQLException e) {
             throw failure("close", e);

@@ -34,34 +34,53 @@ public final class HistorySearch {
         if (query.isEmpty()) {
             return List.of();
         }
-        String marks = "'" + OPEN + "', '" + CLOSE + "'";
-        return db.read(() -> {
-            try (PreparedStatement statement = db.connection().prepareStatement(
-                    "SELECT conversation_id, title, message_id, snippet FROM ("
-                            + " SELECT m.conversation_id, c.title, m.id AS message_id,"
-                            + "  snippet(messages_search, 0, " + marks + ", '…', 16) AS snippet, bm25(messages_search) AS rank"
-                            + "  FROM messages_search JOIN messages m ON m.id = messages_search.rowid"
-                            + "  JOIN conversations c ON c.id = m.conversation_id WHERE messages_search MATCH ?"
+        // Ranks first, with no snippets: FTS5 would otherwise make a snippet for every matching row
+        // before the sort (measured over 100k messages: 1.7 s for a word in most of them); then
+        // snippets for the one page of hits.
+        record Ranked(boolean title, long id) {}
+        List<Ranked> page = db.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT title, id FROM ("
+                            + " SELECT 0 AS title, rowid AS id, rank FROM messages_search WHERE messages_search MATCH ?"
                             + " UNION ALL"
-                            + " SELECT c.id, c.title, NULL, highlight(conversations_search, 0, " + marks + "),"
-                            + "  bm25(conversations_search) * " + TITLE_WEIGHT
-                            + "  FROM conversations_search JOIN conversations c ON c.id = conversations_search.rowid"
-                            + "  WHERE conversations_search MATCH ?)"
-                            + " ORDER BY rank, message_id IS NOT NULL, message_id DESC LIMIT ? OFFSET ?")) {
+                            + " SELECT 1, rowid, rank * " + TITLE_WEIGHT + " FROM conversations_search WHERE conversations_search MATCH ?)"
+                            + " ORDER BY rank, title DESC, id DESC LIMIT ? OFFSET ?")) {
                 statement.setString(1, query);
                 statement.setString(2, query);
                 statement.setInt(3, limit);
                 statement.setInt(4, offset);
                 ResultSet rows = statement.executeQuery();
-                List<SearchHit> hits = new ArrayList<>();
+                List<Ranked> ranked = new ArrayList<>();
                 while (rows.next()) {
-                    long message = rows.getLong("message_id");
-                    OptionalLong messageId = rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(message);
-                    hits.add(new SearchHit(rows.getLong("conversation_id"), rows.getString("title"), messageId,
-                            snippet(rows.getString("snippet"))));
+                    ranked.add(new Ranked(rows.getBoolean(1), rows.getLong(2)));
                 }
-                return hits;
+                return ranked;
             }
+        });
+        String marks = "'" + OPEN + "', '" + CLOSE + "'";
+        return db.read(connection -> {
+            List<SearchHit> hits = new ArrayList<>();
+            try (PreparedStatement message = connection.prepareStatement(
+                    "SELECT m.conversation_id, c.title, snippet(messages_search, 0, " + marks + ", '…', 16)"
+                            + " FROM messages_search JOIN messages m ON m.id = messages_search.rowid"
+                            + " JOIN conversations c ON c.id = m.conversation_id"
+                            + " WHERE messages_search MATCH ? AND messages_search.rowid = ?");
+                 PreparedStatement title = connection.prepareStatement(
+                    "SELECT c.id, c.title, highlight(conversations_search, 0, " + marks + ")"
+                            + " FROM conversations_search JOIN conversations c ON c.id = conversations_search.rowid"
+                            + " WHERE conversations_search MATCH ? AND conversations_search.rowid = ?")) {
+                for (Ranked hit : page) {
+                    PreparedStatement statement = hit.title() ? title : message;
+                    statement.setString(1, query);
+                    statement.setLong(2, hit.id());
+                    ResultSet rows = statement.executeQuery();
+                    if (rows.next()) { // a hit deleted between the two reads is left out
+                        hits.add(new SearchHit(rows.getLong(1), rows.getString(2),
+                                hit.title() ? OptionalLong.empty() : OptionalLong.of(hit.id()), snippet(rows.getString(3))));
+                    }
+                }
+            }
+            return hits;
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.kestrel.storage;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,10 +54,53 @@ public final class MessageRepository {
         update(id, content, thinking, status, metrics);
     }
 
+    /** Inside {@link ConversationRepository#restore}'s transaction: one message as it was; parent 0 is none. */
+    long restore(Connection connection, long conversationId, long parentId, RestoredConversation.Message m) throws SQLException {
+        MessageStatus status = m.status() == MessageStatus.STREAMING ? MessageStatus.INTERRUPTED : m.status();
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO messages (conversation_id, parent_id, role, content, thinking, status, model, created_at, updated_at,"
+                        + " temperature, top_p, top_k, min_p, repetition_penalty, seed, prompt_tokens, image_tokens, thinking_tokens,"
+                        + " completion_tokens, ttft_ms, duration_ms, device)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, conversationId);
+            if (parentId > 0) {
+                insert.setLong(2, parentId);
+            } else {
+                insert.setNull(2, java.sql.Types.INTEGER);
+            }
+            insert.setString(3, m.role().sql());
+            insert.setString(4, m.content());
+            insert.setString(5, m.thinking());
+            insert.setString(6, status.sql());
+            insert.setString(7, m.model());
+            insert.setLong(8, m.createdAt().toEpochMilli());
+            insert.setLong(9, m.updatedAt().toEpochMilli());
+            insert.setDouble(10, m.sampling().temperature());
+            insert.setDouble(11, m.sampling().topP());
+            insert.setInt(12, m.sampling().topK());
+            insert.setDouble(13, m.sampling().minP());
+            insert.setDouble(14, m.sampling().repetitionPenalty());
+            insert.setLong(15, m.sampling().seed());
+            insert.setInt(16, m.metrics().promptTokens());
+            insert.setInt(17, m.metrics().imageTokens());
+            insert.setInt(18, m.metrics().thinkingTokens());
+            insert.setInt(19, m.metrics().completionTokens());
+            insert.setLong(20, m.metrics().timeToFirstTokenMillis());
+            insert.setLong(21, m.metrics().durationMillis());
+            insert.setString(22, m.metrics().device());
+            insert.executeUpdate();
+            long id = ConversationRepository.lastId(insert);
+            for (int i = 0; i < m.attachments().size(); i++) {
+                db.attachments().insert(id, i, m.attachments().get(i));
+            }
+            return id;
+        }
+    }
+
     /** The messages that follow {@code id}: one, or several when it was regenerated or edited (branches), oldest first. */
     public List<Message> children(long id) {
-        return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement(
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
                     "SELECT " + COLUMNS + " FROM messages WHERE parent_id = ? ORDER BY id")) {
                 query.setLong(1, id);
                 return list(query.executeQuery());
@@ -66,8 +110,8 @@ public final class MessageRepository {
 
     /** The branch ending at {@code id}: its first message, then each next one, up to {@code id}. */
     public List<Message> thread(long id) {
-        return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement(
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
                     "WITH RECURSIVE up (id, depth) AS (SELECT ?, 0 UNION ALL"
                             + " SELECT m.parent_id, up.depth + 1 FROM messages m JOIN up ON m.id = up.id WHERE m.parent_id IS NOT NULL)"
                             + " SELECT " + COLUMNS.replaceAll("(\\w+)", "m.$1") + " FROM up JOIN messages m ON m.id = up.id ORDER BY up.depth DESC")) {
@@ -78,8 +122,8 @@ public final class MessageRepository {
     }
 
     public Optional<Message> find(long id) {
-        return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement("SELECT " + COLUMNS + " FROM messages WHERE id = ?")) {
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM messages WHERE id = ?")) {
                 query.setLong(1, id);
                 ResultSet rows = query.executeQuery();
                 return rows.next() ? Optional.of(map(rows)) : Optional.empty();
@@ -89,8 +133,8 @@ public final class MessageRepository {
 
     /** A conversation's messages in the order they were written. */
     public List<Message> ofConversation(long conversationId) {
-        return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement(
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
                     "SELECT " + COLUMNS + " FROM messages WHERE conversation_id = ? ORDER BY id")) {
                 query.setLong(1, conversationId);
                 return list(query.executeQuery());
@@ -111,9 +155,9 @@ public final class MessageRepository {
      * text kept. Replies a live process is still writing are left alone.
      */
     int interruptAbandonedReplies() {
-        return db.transaction(() -> {
+        return db.transaction(connection -> {
             List<Long> abandoned = new ArrayList<>();
-            try (PreparedStatement query = db.connection().prepareStatement(
+            try (PreparedStatement query = connection.prepareStatement(
                     "SELECT id, writer FROM messages WHERE status = 'streaming'")) {
                 ResultSet rows = query.executeQuery();
                 while (rows.next()) {
@@ -122,7 +166,7 @@ public final class MessageRepository {
                     }
                 }
             }
-            try (PreparedStatement update = db.connection().prepareStatement(
+            try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE messages SET status = 'interrupted' WHERE id = ?")) {
                 for (long id : abandoned) {
                     update.setLong(1, id);
@@ -136,8 +180,8 @@ public final class MessageRepository {
     private Message insert(long conversationId, OptionalLong parentId, Role role, String content, MessageStatus status,
             String model, SamplingSettings sampling, List<NewAttachment> attachments) {
         long now = db.clock().millis();
-        long id = db.transaction(() -> {
-            try (PreparedStatement insert = db.connection().prepareStatement(
+        long id = db.transaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO messages (conversation_id, parent_id, role, content, status, model, writer, created_at, updated_at,"
                             + " temperature, top_p, top_k, min_p, repetition_penalty, seed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setLong(1, conversationId);
@@ -174,8 +218,8 @@ public final class MessageRepository {
 
     private void update(long id, String content, String thinking, MessageStatus status, ReplyMetrics metrics) {
         long now = db.clock().millis();
-        int changed = db.transaction(() -> {
-            try (PreparedStatement update = db.connection().prepareStatement(
+        int changed = db.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE messages SET content = ?, thinking = ?, status = ?, updated_at = ?, prompt_tokens = ?,"
                             + " image_tokens = ?, thinking_tokens = ?, completion_tokens = ?, ttft_ms = ?, duration_ms = ?,"
                             + " device = ? WHERE id = ?")) {

@@ -14,8 +14,8 @@ public final class SettingsRepository {
     }
 
     public Optional<String> get(String key) {
-        return db.read(() -> {
-            try (PreparedStatement query = db.connection().prepareStatement("SELECT value FROM settings WHERE key = ?")) {
+        return db.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
                 query.setString(1, key);
                 ResultSet rows = query.executeQuery();
                 return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
@@ -24,8 +24,8 @@ public final class SettingsRepository {
     }
 
     public void put(String key, String value) {
-        db.transaction(() -> {
-            try (PreparedStatement upsert = db.connection().prepareStatement(
+        db.transaction(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement(
                     "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")) {
                 upsert.setString(1, key);
                 upsert.setString(2, value);
@@ -35,8 +35,8 @@ public final class SettingsRepository {
     }
 
     public void remove(String key) {
-        db.transaction(() -> {
-            try (PreparedStatement delete = db.connection().prepareStatement("DELETE FROM settings WHERE key = ?")) {
+        db.transaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM settings WHERE key = ?")) {
                 delete.setString(1, key);
                 return delete.executeUpdate();
             }

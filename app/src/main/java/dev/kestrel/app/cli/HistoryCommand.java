@@ -20,7 +20,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code kestrel history}: the stored conversations, listed, searched and shown. */
 @Command(name = "history", mixinStandardHelpOptions = true, description = "Lists, searches and shows stored conversations.",
-        subcommands = {HistoryCommand.ListCommand.class, HistoryCommand.SearchCommand.class, HistoryCommand.ShowCommand.class})
+        subcommands = {HistoryCommand.ListCommand.class, HistoryCommand.SearchCommand.class, HistoryCommand.ShowCommand.class,
+                HistoryCommand.ExportCommand.class, HistoryCommand.ImportCommand.class, HistoryBench.class})
 final class HistoryCommand implements Runnable {
 
     @ParentCommand
@@ -44,8 +45,13 @@ final class HistoryCommand implements Runnable {
     }
 
     private Database open(Source source) {
+        return open(source, true);
+    }
+
+    /** The history database: --db FILE (which must exist when {@code mustExist}), or the data folder's. */
+    private Database open(Source source, boolean mustExist) {
         Path file = source.db != null ? source.db : cli.paths().database();
-        if (source.db != null && !java.nio.file.Files.isRegularFile(file)) {
+        if (mustExist && source.db != null && !java.nio.file.Files.isRegularFile(file)) {
             throw new AppException("history database '" + file + "' does not exist");
         }
         Database database = Database.open(file);
@@ -208,6 +214,80 @@ final class HistoryCommand implements Runnable {
                 }
             }
             out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Writes conversations (all, or those given) as one JSON file with their images, or as Markdown files.")
+    static final class ExportCommand implements Callable<Integer> {
+        @ParentCommand
+        HistoryCommand history;
+
+        @CommandLine.Mixin
+        Source source = new Source();
+
+        @Option(names = "--conversation", paramLabel = "ID", description = "Export this conversation; repeatable (default: all).")
+        List<Long> conversations = new java.util.ArrayList<>();
+
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+                description = "json (everything, for import) or markdown (to read; the latest branch) (default ${DEFAULT-VALUE}).")
+        String format;
+
+        @Option(names = "--out", paramLabel = "PATH", required = true,
+                description = "The JSON file to write, or the folder for Markdown files.")
+        Path out;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            if (!format.equals("json") && !format.equals("markdown")) {
+                throw new CommandLine.ParameterException(history.spec.commandLine(), "--format is json or markdown, not '" + format + "'");
+            }
+            PrintWriter text = history.spec.commandLine().getOut();
+            try (Database db = history.open(source)) {
+                List<Long> ids = conversations.isEmpty() ? db.conversations().ids() : conversations;
+                if (format.equals("json")) {
+                    Path partial = out.resolveSibling(out.getFileName() + ".partial");
+                    JsonLines.MAPPER.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(),
+                            dev.kestrel.app.history.HistoryArchive.export(db, ids));
+                    java.nio.file.Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    dev.kestrel.app.history.MarkdownExport.write(db, ids, out);
+                }
+                text.println("exported " + ids.size() + " conversation" + (ids.size() == 1 ? "" : "s") + " to " + out);
+            }
+            text.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Adds the conversations of a JSON export to the history, as new conversations.")
+    static final class ImportCommand implements Callable<Integer> {
+        @ParentCommand
+        HistoryCommand history;
+
+        @CommandLine.Mixin
+        Source source = new Source();
+
+        @Parameters(paramLabel = "FILE", description = "A file written by 'kestrel history export'.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            com.fasterxml.jackson.databind.JsonNode archive;
+            try {
+                archive = JsonLines.MAPPER.readTree(file.toFile());
+            } catch (java.io.IOException e) {
+                throw new AppException("cannot read '" + file + "' as JSON: " + e.getMessage());
+            }
+            PrintWriter text = history.spec.commandLine().getOut();
+            try (Database db = history.open(source, false)) {
+                List<Long> ids = dev.kestrel.app.history.HistoryArchive.importInto(db, archive);
+                text.println("imported " + ids.size() + " conversation" + (ids.size() == 1 ? "" : "s") + ": "
+                        + ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
+            }
+            text.flush();
             return 0;
         }
     }

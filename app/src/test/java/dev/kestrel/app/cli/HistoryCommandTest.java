@@ -86,6 +86,32 @@ class HistoryCommandTest {
     }
 
     @Test
+    void exportAndImportCarryTheHistoryToAnotherDatabase() throws Exception {
+        Path file = home.resolve("export.json");
+        CliRun exported = history("export", "--out", file.toString());
+        assertThat(exported.status()).as(exported.err()).isZero();
+        assertThat(exported.out()).isEqualTo("exported 2 conversations to " + file + "\n");
+
+        Path other = home.resolve("other.db");
+        CliRun imported = CliRun.of("history", "import", "--db", other.toString(), file.toString());
+        assertThat(imported.status()).as(imported.err()).isZero();
+        assertThat(imported.out()).startsWith("imported 2 conversations: ");
+        CliRun listed = CliRun.of("history", "list", "--db", other.toString());
+        assertThat(listed.out().lines().map(line -> line.substring(line.lastIndexOf('\t') + 1)))
+                .containsExactly("[pinned] Tax return", "Birds of prey");
+
+        CliRun markdown = history("export", "--format", "markdown", "--conversation", String.valueOf(birds), "--out",
+                home.resolve("md").toString());
+        assertThat(markdown.status()).isZero();
+        assertThat(java.nio.file.Files.readString(home.resolve(String.format("md/%04d-birds-of-prey.md", birds))))
+                .contains("Does a kestrel hover?");
+
+        CliRun notAnExport = CliRun.of("history", "import", "--db", other.toString(), home.resolve("history.db").toString());
+        assertThat(notAnExport.status()).isEqualTo(2);
+        assertThat(notAnExport.err()).startsWith("kestrel: cannot read '");
+    }
+
+    @Test
     void aMissingDatabaseFileIsAPlainError() {
         CliRun run = CliRun.of("history", "list", "--db", home.resolve("nope.db").toString());
         assertThat(run.status()).isEqualTo(2);
