@@ -21,7 +21,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code kestrel history}: the stored conversations, listed, searched and shown. */
 @Command(name = "history", mixinStandardHelpOptions = true, description = "Lists, searches and shows stored conversations.",
         subcommands = {HistoryCommand.ListCommand.class, HistoryCommand.SearchCommand.class, HistoryCommand.ShowCommand.class,
-                HistoryCommand.ExportCommand.class, HistoryCommand.ImportCommand.class, HistoryBench.class})
+                HistoryCommand.ExportCommand.class, HistoryCommand.ImportCommand.class, HistoryCommand.DeleteCommand.class,
+                HistoryBench.class})
 final class HistoryCommand implements Runnable {
 
     @ParentCommand
@@ -288,6 +289,46 @@ final class HistoryCommand implements Runnable {
                         + ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
             }
             text.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Deletes conversations with their messages and the files nothing else uses.")
+    static final class DeleteCommand implements Callable<Integer> {
+        @ParentCommand
+        HistoryCommand history;
+
+        @CommandLine.Mixin
+        Source source = new Source();
+
+        @Parameters(paramLabel = "ID", arity = "0..*", description = "The conversations to delete.")
+        List<Long> ids = new java.util.ArrayList<>();
+
+        @Option(names = "--all", description = "Delete the whole history.")
+        boolean all;
+
+        @Override
+        public Integer call() {
+            if (all == !ids.isEmpty()) {
+                throw new CommandLine.ParameterException(history.spec.commandLine(), "give conversation IDs or --all, not both or neither");
+            }
+            PrintWriter out = history.spec.commandLine().getOut();
+            try (Database db = history.open(source)) {
+                if (all) {
+                    int count = db.conversations().count();
+                    db.conversations().deleteAll();
+                    out.println("deleted all " + count + " conversations");
+                } else {
+                    for (long id : ids) {
+                        if (!db.conversations().delete(id)) {
+                            throw new AppException("conversation " + id + " is not in the history " + db.file());
+                        }
+                        out.println("deleted conversation " + id);
+                    }
+                }
+            }
+            out.flush();
             return 0;
         }
     }

@@ -112,6 +112,22 @@ class HistoryCommandTest {
     }
 
     @Test
+    void deleteRemovesConversationsOrEverything() {
+        CliRun one = history("delete", String.valueOf(tax));
+        assertThat(one.status()).as(one.err()).isZero();
+        assertThat(one.out()).isEqualTo("deleted conversation " + tax + "\n");
+        assertThat(history("list").out().lines()).hasSize(1);
+        assertThat(history("delete", String.valueOf(tax)).err()).startsWith("kestrel: conversation " + tax + " is not in the history");
+        assertThat(history("delete").status()).isEqualTo(2);
+
+        assertThat(history("delete", "--all").out()).isEqualTo("deleted all 1 conversations\n");
+        assertThat(history("list").out()).isEmpty();
+        try (Database db = Database.open(home.resolve("history.db"))) {
+            assertThat(db.attachments().count()).isZero();
+        }
+    }
+
+    @Test
     void aMissingDatabaseFileIsAPlainError() {
         CliRun run = CliRun.of("history", "list", "--db", home.resolve("nope.db").toString());
         assertThat(run.status()).isEqualTo(2);
