@@ -10,7 +10,9 @@ import dev.kestrel.ui.chat.MessageItem;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.kestrel.app.chat.ThinkingStop;
 import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
 import javafx.scene.control.ListView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
@@ -57,6 +59,12 @@ class KestrelWindowTest {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
                 () -> robot.lookup("#status").queryAs(Label.class).getText().endsWith("CPUExecutionProvider"));
 
+        Slider thinking = robot.lookup("#thinking-budget").queryAs(Slider.class);
+        assertThat(thinking.isDisabled()).isEqualTo(!window.chat().canThinkProperty().get());
+        assertThat(thinking.getValue()).isEqualTo(ThinkingStop.UNLIMITED.ordinal());
+        robot.interact(() -> thinking.setValue(ThinkingStop.T256.ordinal()));
+        assertThat(window.chat().thinkingProperty().get()).isEqualTo(ThinkingStop.T256);
+
         robot.clickOn("#composer").write("hello").type(KeyCode.ENTER);
 
         ListView<MessageItem> messages = robot.lookup("#messages").queryListView();
@@ -75,12 +83,15 @@ class KestrelWindowTest {
         });
         try (ChatService stored = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
             assertThat(stored.conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
+            assertThat(stored.thinkingStop(stored.conversations(1).getFirst().id())).contains(ThinkingStop.T256);
         }
         robot.interact(() -> window = KestrelWindow.show(new Stage(), new AppPaths(home), BundledModels::defaultModel));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().messages().size() == 2);
         assertThat(window.chat().messages()).extracting(MessageItem::text)
                 .containsExactly("hello", ", I am Kestrel, an offline assistant that sees and thinks.");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.sidebar().conversations().size() == 1);
+        // The reopened conversation brings its thinking budget back to the slider.
+        assertThat(window.chat().thinkingProperty().get()).isEqualTo(ThinkingStop.T256);
     }
 
     private static void waitForReply(ListView<MessageItem> messages) throws TimeoutException {

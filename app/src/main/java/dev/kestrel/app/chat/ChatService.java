@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +76,22 @@ public final class ChatService implements AutoCloseable {
                 + " The old file is kept, unchanged, at " + copy + ".");
     }
 
+    /** Whether the model has a thinking mode, so that a thinking budget means something. */
+    public boolean canThink() {
+        return model.canThink();
+    }
+
+    /** The thinking budget last used in a conversation; empty for a new one or one from before budgets were kept. */
+    public Optional<ThinkingStop> thinkingStop(long conversationId) {
+        return database.conversations().find(conversationId)
+                .flatMap(c -> c.thinkBudget().isEmpty() ? Optional.empty() : Optional.of(ThinkingStop.of(c.thinkBudget().getAsInt())));
+    }
+
+    /** Like {@link #send(OptionalLong, String, Consumer)}, thinking within one of the window's budgets. */
+    public Reply send(OptionalLong conversationId, String text, ThinkingStop thinking, Consumer<? super ReplyEvent> listener) {
+        return send(conversationId, text, thinking.budget(), listener);
+    }
+
     public String modelName() {
         return model.folder().name();
     }
@@ -89,8 +106,9 @@ public final class ChatService implements AutoCloseable {
                 .toList();
     }
 
+    /** A conversation's latest branch, as the window shows it. */
     public List<HistoryMessage> messages(long conversationId) {
-        return database.messages().ofConversation(conversationId).stream()
+        return latestBranch(conversationId).stream()
                 .map(m -> new HistoryMessage(m.id(), HistoryMessage.Speaker.valueOf(m.role().name()), m.content(), m.thinking(),
                         m.status().name().toLowerCase(java.util.Locale.ROOT)))
                 .toList();
@@ -114,7 +132,10 @@ public final class ChatService implements AutoCloseable {
                         .orElseThrow(() -> new AppException("conversation " + conversationId.getAsLong() + " does not exist"))
                         .id()
                 : database.conversations().create(title(text), model.folder().name()).id();
-        List<Message> earlier = database.messages().ofConversation(conversation);
+        // The budget is remembered per conversation, so that reopening it brings the same setting back.
+        database.conversations().setThinkBudget(conversation,
+                OptionalInt.of(thinking.isUnlimited() ? dev.kestrel.storage.Conversation.UNLIMITED : thinking.tokens()));
+        List<Message> earlier = latestBranch(conversation);
         OptionalLong parent = earlier.isEmpty() ? OptionalLong.empty() : OptionalLong.of(earlier.getLast().id());
         Message question = database.messages().append(conversation, parent, dev.kestrel.storage.Role.USER, text);
         Sampling sampling = model.defaultSampling(ThreadLocalRandom.current().nextLong());
@@ -179,6 +200,12 @@ public final class ChatService implements AutoCloseable {
             active.remove(reply);
             reply.complete(end);
         }
+    }
+
+    /** The branch that ends at the conversation's newest message: what follows regenerated replies and edited questions. */
+    private List<Message> latestBranch(long conversationId) {
+        List<Message> all = database.messages().ofConversation(conversationId);
+        return all.isEmpty() ? List.of() : database.messages().thread(all.getLast().id());
     }
 
     static String title(String text) {

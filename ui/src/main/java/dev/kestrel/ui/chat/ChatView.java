@@ -1,5 +1,6 @@
 package dev.kestrel.ui.chat;
 
+import dev.kestrel.app.chat.ThinkingStop;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -7,13 +8,16 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.Slider;
 import javafx.scene.control.TextArea;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
 
 /** The conversation: messages above, the composer below. Enter sends, Shift+Enter starts a new line, Esc stops. */
 public final class ChatView extends BorderPane {
@@ -69,7 +73,8 @@ public final class ChatView extends BorderPane {
 
         VBox buttons = new VBox(6, send, stop);
         buttons.setAlignment(Pos.BOTTOM_CENTER);
-        HBox bottom = new HBox(8, composer, buttons);
+        HBox row = new HBox(8, composer, buttons);
+        VBox bottom = new VBox(6, thinkingControl(), row);
         bottom.setPadding(new Insets(8));
         bottom.getStyleClass().add("composer-bar");
         setBottom(bottom);
@@ -80,6 +85,46 @@ public final class ChatView extends BorderPane {
                 event.consume();
             }
         });
+    }
+
+    /** The thinking-budget slider: Off, 128 ... 4k, Unlimited; disabled, with a tooltip, for models that cannot think. */
+    private HBox thinkingControl() {
+        ThinkingStop[] stops = ThinkingStop.values();
+        Slider slider = new Slider(0, stops.length - 1, model.thinkingProperty().get().ordinal());
+        slider.setId("thinking-budget");
+        slider.setMajorTickUnit(1);
+        slider.setMinorTickCount(0);
+        slider.setSnapToTicks(true);
+        slider.setShowTickMarks(true);
+        slider.setShowTickLabels(true);
+        slider.setBlockIncrement(1);
+        slider.setLabelFormatter(new StringConverter<>() {
+            @Override
+            public String toString(Double value) {
+                return stops[(int) Math.round(value)].label();
+            }
+
+            @Override
+            public Double fromString(String label) {
+                return (double) java.util.Arrays.stream(stops).filter(s -> s.label().equals(label)).findFirst().orElseThrow().ordinal();
+            }
+        });
+        HBox.setHgrow(slider, Priority.ALWAYS);
+        slider.valueProperty().addListener((obs, old, now) -> model.thinkingProperty().set(stops[(int) Math.round(now.doubleValue())]));
+        model.thinkingProperty().addListener((obs, old, now) -> slider.setValue(now.ordinal()));
+        Label title = new Label("Thinking");
+        title.setLabelFor(slider);
+        slider.setAccessibleText("Thinking budget");
+        slider.accessibleHelpProperty().bind(Bindings.createStringBinding(
+                () -> "How many tokens the model may think before it answers: " + model.thinkingProperty().get().label(),
+                model.thinkingProperty()));
+        Tooltip cannot = new Tooltip("This model answers without thinking");
+        model.canThinkProperty().addListener((obs, old, can) -> slider.setTooltip(can ? null : cannot));
+        slider.disableProperty().bind(model.canThinkProperty().not());
+        HBox control = new HBox(8, title, slider);
+        control.setAlignment(Pos.CENTER_LEFT);
+        control.getStyleClass().add("thinking-budget");
+        return control;
     }
 
     public void focusComposer() {

@@ -6,16 +6,20 @@ import dev.kestrel.app.chat.HistoryMessage;
 import dev.kestrel.app.chat.Reply;
 import dev.kestrel.app.chat.ReplyEvent;
 import dev.kestrel.app.chat.ReplyStats;
+import dev.kestrel.app.chat.ThinkingStop;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
@@ -37,6 +41,8 @@ public final class ChatViewModel {
     private final ReadOnlyBooleanWrapper replying = new ReadOnlyBooleanWrapper(this, "replying");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Loading the model…");
     private final ReadOnlyIntegerWrapper historyChanges = new ReadOnlyIntegerWrapper(this, "historyChanges");
+    private final ObjectProperty<ThinkingStop> thinking = new SimpleObjectProperty<>(this, "thinking", ThinkingStop.UNLIMITED);
+    private final ReadOnlyBooleanWrapper canThink = new ReadOnlyBooleanWrapper(this, "canThink");
     private ChatService service;
     private OptionalLong conversation = OptionalLong.empty();
     private Reply reply;
@@ -51,6 +57,7 @@ public final class ChatViewModel {
     public void attach(ChatService chat) {
         this.service = chat;
         status.set(chat.historyNotice().orElse(chat.modelName() + " · " + chat.device()));
+        canThink.set(chat.canThink());
         ready.set(true);
         historyChanges.set(historyChanges.get() + 1);
     }
@@ -76,9 +83,10 @@ public final class ChatViewModel {
         StreamingText streaming = new StreamingText(answer::append, ui);
         StreamingText thoughts = new StreamingText(answer::appendThinking, ui);
         OptionalLong target = conversation;
+        ThinkingStop budget = thinking.get();
         background.execute(() -> {
             try {
-                Reply started = service.send(target, text, event -> onEvent(event, answer, streaming, thoughts));
+                Reply started = service.send(target, text, budget, event -> onEvent(event, answer, streaming, thoughts));
                 ui.execute(() -> {
                     reply = started;
                     conversation = OptionalLong.of(started.conversationId());
@@ -116,8 +124,10 @@ public final class ChatViewModel {
         ChatService chat = service;
         background.execute(() -> {
             List<HistoryMessage> stored = chat.messages(conversationId);
+            Optional<ThinkingStop> remembered = chat.thinkingStop(conversationId);
             ui.execute(() -> {
                 conversation = OptionalLong.of(conversationId);
+                remembered.ifPresent(thinking::set);
                 messages.setAll(stored.stream().filter(m -> m.speaker() != HistoryMessage.Speaker.SYSTEM).map(MessageItem::of).toList());
             });
         });
@@ -182,6 +192,16 @@ public final class ChatViewModel {
         String thought = stats.thinkingTokens() > 0 ? stats.thinkingTokens() + " thinking · " : "";
         return String.format(Locale.ROOT, "%s%d tokens · %s%.1f tokens/s · first token %.0f ms · %s",
                 how, stats.completionTokens(), thought, stats.tokensPerSecond(), stats.ttftMs(), stats.device());
+    }
+
+    /** The thinking budget for the next message; a conversation remembers the one it was last sent with. */
+    public ObjectProperty<ThinkingStop> thinkingProperty() {
+        return thinking;
+    }
+
+    /** Whether the model can think; the budget means nothing otherwise. */
+    public ReadOnlyBooleanProperty canThinkProperty() {
+        return canThink.getReadOnlyProperty();
     }
 
     public ObservableList<MessageItem> messages() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.BundledModels;
 import dev.kestrel.app.chat.ChatService;
+import dev.kestrel.app.chat.ThinkingStop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -103,6 +104,39 @@ class ChatViewModelTest {
         awaitUi(() -> model.messages().size() == 2);
         assertThat(onUi(() -> model.messages().stream().map(MessageItem::text).toList())).containsExactly("hello", GREEDY_REPLY);
         assertThat(onUi(() -> model.conversation())).hasValue(first);
+    }
+
+    @Test
+    void eachConversationRemembersItsThinkingBudget() {
+        onUi(() -> {
+            model.attach(service);
+            assertThat(model.canThinkProperty().get()).isEqualTo(service.canThink());
+            assertThat(model.thinkingProperty().get()).isEqualTo(ThinkingStop.UNLIMITED);
+            model.thinkingProperty().set(ThinkingStop.T512);
+            return null;
+        });
+        sendAndWait("hello");
+        long first = onUi(() -> model.conversation().orElseThrow());
+        onUi(() -> {
+            model.newConversation();
+            model.thinkingProperty().set(ThinkingStop.OFF);
+            return null;
+        });
+        sendAndWait("hi");
+        long second = onUi(() -> model.conversation().orElseThrow());
+        assertThat(service.thinkingStop(first)).contains(ThinkingStop.T512);
+        assertThat(service.thinkingStop(second)).contains(ThinkingStop.OFF);
+
+        onUi(() -> {
+            model.open(first);
+            return null;
+        });
+        awaitUi(() -> model.thinkingProperty().get() == ThinkingStop.T512);
+        onUi(() -> {
+            model.open(second);
+            return null;
+        });
+        awaitUi(() -> model.thinkingProperty().get() == ThinkingStop.OFF);
     }
 
     @Test
