@@ -45,10 +45,6 @@ final class HistoryCommand implements Runnable {
         boolean json;
     }
 
-    private Database open(Source source) {
-        return open(source, true);
-    }
-
     /** The history database: --db FILE (which must exist when {@code mustExist}), or the data folder's. */
     private Database open(Source source, boolean mustExist) {
         Path file = source.db != null ? source.db : cli.paths().database();
@@ -59,6 +55,40 @@ final class HistoryCommand implements Runnable {
         database.damagedCopy().ifPresent(copy -> spec.commandLine().getErr().println(
                 "kestrel: note: the history database was damaged; it is kept at " + copy + " and a new one was started"));
         return database;
+    }
+
+    /** A history subcommand: it runs with the database open and prints to {@code out}. */
+    abstract static class Subcommand implements Callable<Integer> {
+        @ParentCommand
+        HistoryCommand history;
+
+        @CommandLine.Mixin
+        Source source = new Source();
+
+        /** Checks the arguments before the database is opened. */
+        void validate() {}
+
+        /** Whether --db FILE must exist already. */
+        boolean mustExist() {
+            return true;
+        }
+
+        abstract void run(Database db, PrintWriter out) throws java.io.IOException;
+
+        CommandLine.ParameterException usage(String message) {
+            return new CommandLine.ParameterException(history.spec.commandLine(), message);
+        }
+
+        @Override
+        public final Integer call() throws java.io.IOException {
+            validate();
+            PrintWriter out = history.spec.commandLine().getOut();
+            try (Database db = history.open(source, mustExist())) {
+                run(db, out);
+            }
+            out.flush();
+            return 0;
+        }
     }
 
     static String lower(Enum<?> value) {
@@ -78,12 +108,7 @@ final class HistoryCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists conversations: pinned first, then the most recent.")
-    static final class ListCommand implements Callable<Integer> {
-        @ParentCommand
-        HistoryCommand history;
-
-        @CommandLine.Mixin
-        Source source = new Source();
+    static final class ListCommand extends Subcommand {
 
         @Option(names = "--archived", description = "List the archived conversations instead.")
         boolean archived;
@@ -95,27 +120,17 @@ final class HistoryCommand implements Runnable {
         int limit;
 
         @Override
-        public Integer call() {
-            PrintWriter out = history.spec.commandLine().getOut();
-            try (Database db = history.open(source)) {
-                for (Conversation c : db.conversations().page(archived, offset, limit)) {
-                    out.println(source.json ? JsonLines.write(conversationJson(c))
-                            : c.id() + "\t" + c.updatedAt() + "\t" + (c.pinned() ? "[pinned] " : "") + c.title());
-                }
+        void run(Database db, PrintWriter out) {
+            for (Conversation c : db.conversations().page(archived, offset, limit)) {
+                out.println(source.json ? JsonLines.write(conversationJson(c))
+                        : c.id() + "\t" + c.updatedAt() + "\t" + (c.pinned() ? "[pinned] " : "") + c.title());
             }
-            out.flush();
-            return 0;
         }
     }
 
     @Command(name = "search", mixinStandardHelpOptions = true,
             description = "Finds QUERY's words in titles and messages, best matches first; matches are shown [like this].")
-    static final class SearchCommand implements Callable<Integer> {
-        @ParentCommand
-        HistoryCommand history;
-
-        @CommandLine.Mixin
-        Source source = new Source();
+    static final class SearchCommand extends Subcommand {
 
         @Option(names = "--offset", paramLabel = "N", defaultValue = "0")
         int offset;
@@ -127,31 +142,26 @@ final class HistoryCommand implements Runnable {
         List<String> words;
 
         @Override
-        public Integer call() {
-            PrintWriter out = history.spec.commandLine().getOut();
-            try (Database db = history.open(source)) {
-                for (SearchHit hit : db.search().search(String.join(" ", words), offset, limit)) {
-                    if (source.json) {
-                        ObjectNode json = JsonLines.MAPPER.createObjectNode();
-                        json.put("conversation_id", hit.conversationId());
-                        json.put("title", hit.title());
-                        if (hit.messageId().isPresent()) {
-                            json.put("message_id", hit.messageId().getAsLong());
-                        } else {
-                            json.putNull("message_id");
-                        }
-                        json.put("snippet", hit.snippet().text());
-                        ArrayNode ranges = json.putArray("highlights");
-                        hit.snippet().highlights().forEach(r -> ranges.addArray().add(r.start()).add(r.end()));
-                        out.println(JsonLines.write(json));
+        void run(Database db, PrintWriter out) {
+            for (SearchHit hit : db.search().search(String.join(" ", words), offset, limit)) {
+                if (source.json) {
+                    ObjectNode json = JsonLines.MAPPER.createObjectNode();
+                    json.put("conversation_id", hit.conversationId());
+                    json.put("title", hit.title());
+                    if (hit.messageId().isPresent()) {
+                        json.put("message_id", hit.messageId().getAsLong());
                     } else {
-                        String where = hit.conversationId() + (hit.messageId().isPresent() ? "/" + hit.messageId().getAsLong() : "");
-                        out.println(where + "\t" + hit.title() + "\t" + marked(hit.snippet()).replace('\n', ' '));
+                        json.putNull("message_id");
                     }
+                    json.put("snippet", hit.snippet().text());
+                    ArrayNode ranges = json.putArray("highlights");
+                    hit.snippet().highlights().forEach(r -> ranges.addArray().add(r.start()).add(r.end()));
+                    out.println(JsonLines.write(json));
+                } else {
+                    String where = hit.conversationId() + (hit.messageId().isPresent() ? "/" + hit.messageId().getAsLong() : "");
+                    out.println(where + "\t" + hit.title() + "\t" + marked(hit.snippet()).replace('\n', ' '));
                 }
             }
-            out.flush();
-            return 0;
         }
 
         static String marked(SearchHit.Snippet snippet) {
@@ -166,67 +176,52 @@ final class HistoryCommand implements Runnable {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Shows conversation ID: its latest branch, message by message.")
-    static final class ShowCommand implements Callable<Integer> {
-        @ParentCommand
-        HistoryCommand history;
-
-        @CommandLine.Mixin
-        Source source = new Source();
+    static final class ShowCommand extends Subcommand {
 
         @Parameters(paramLabel = "ID", description = "The conversation's number (see 'kestrel history list').")
         long id;
 
         @Override
-        public Integer call() {
-            PrintWriter out = history.spec.commandLine().getOut();
-            try (Database db = history.open(source)) {
-                Conversation conversation = db.conversations().find(id)
-                        .orElseThrow(() -> new AppException("conversation " + id + " is not in the history " + db.file()));
-                List<Message> all = db.messages().ofConversation(id);
-                List<Message> thread = all.isEmpty() ? List.of() : db.messages().thread(all.getLast().id());
-                if (source.json) {
-                    ObjectNode json = conversationJson(conversation);
-                    ArrayNode messages = json.putArray("messages");
-                    for (Message m : thread) {
-                        ObjectNode message = messages.addObject();
-                        message.put("id", m.id());
-                        message.put("role", lower(m.role()));
-                        message.put("content", m.content());
-                        message.put("thinking", m.thinking());
-                        message.put("status", lower(m.status()));
-                        ArrayNode files = message.putArray("attachments");
-                        for (MessageAttachment a : db.attachments().ofMessage(m.id())) {
-                            files.addObject().put("name", a.name()).put("mime_type", a.attachment().mimeType())
-                                    .put("sha256", a.attachment().sha256()).put("size", a.attachment().size());
-                        }
-                    }
-                    out.println(JsonLines.write(json));
-                } else {
-                    out.println("# " + conversation.title());
-                    for (Message m : thread) {
-                        out.println();
-                        out.println("## " + lower(m.role()) + (m.status() == dev.kestrel.storage.MessageStatus.COMPLETE ? ""
-                                : " (" + lower(m.status()) + ")"));
-                        for (MessageAttachment a : db.attachments().ofMessage(m.id())) {
-                            out.println("[attached: " + a.name() + "]");
-                        }
-                        out.println(m.content());
+        void run(Database db, PrintWriter out) {
+            Conversation conversation = db.conversations().find(id)
+                    .orElseThrow(() -> new AppException("conversation " + id + " is not in the history " + db.file()));
+            List<Message> all = db.messages().ofConversation(id);
+            List<Message> thread = all.isEmpty() ? List.of() : db.messages().thread(all.getLast().id());
+            if (source.json) {
+                ObjectNode json = conversationJson(conversation);
+                ArrayNode messages = json.putArray("messages");
+                for (Message m : thread) {
+                    ObjectNode message = messages.addObject();
+                    message.put("id", m.id());
+                    message.put("role", lower(m.role()));
+                    message.put("content", m.content());
+                    message.put("thinking", m.thinking());
+                    message.put("status", lower(m.status()));
+                    ArrayNode files = message.putArray("attachments");
+                    for (MessageAttachment a : db.attachments().ofMessage(m.id())) {
+                        files.addObject().put("name", a.name()).put("mime_type", a.attachment().mimeType())
+                                .put("sha256", a.attachment().sha256()).put("size", a.attachment().size());
                     }
                 }
+                out.println(JsonLines.write(json));
+            } else {
+                out.println("# " + conversation.title());
+                for (Message m : thread) {
+                    out.println();
+                    out.println("## " + lower(m.role()) + (m.status() == dev.kestrel.storage.MessageStatus.COMPLETE ? ""
+                            : " (" + lower(m.status()) + ")"));
+                    for (MessageAttachment a : db.attachments().ofMessage(m.id())) {
+                        out.println("[attached: " + a.name() + "]");
+                    }
+                    out.println(m.content());
+                }
             }
-            out.flush();
-            return 0;
         }
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Writes conversations (all, or those given) as one JSON file with their images, or as Markdown files.")
-    static final class ExportCommand implements Callable<Integer> {
-        @ParentCommand
-        HistoryCommand history;
-
-        @CommandLine.Mixin
-        Source source = new Source();
+    static final class ExportCommand extends Subcommand {
 
         @Option(names = "--conversation", paramLabel = "ID", description = "Export this conversation; repeatable (default: all).")
         List<Long> conversations = new java.util.ArrayList<>();
@@ -240,67 +235,62 @@ final class HistoryCommand implements Runnable {
         Path out;
 
         @Override
-        public Integer call() throws java.io.IOException {
+        void validate() {
             if (!format.equals("json") && !format.equals("markdown")) {
-                throw new CommandLine.ParameterException(history.spec.commandLine(), "--format is json or markdown, not '" + format + "'");
+                throw usage("--format is json or markdown, not '" + format + "'");
             }
-            PrintWriter text = history.spec.commandLine().getOut();
-            try (Database db = history.open(source)) {
-                List<Long> ids = conversations.isEmpty() ? db.conversations().ids() : conversations;
-                if (format.equals("json")) {
-                    Path partial = out.resolveSibling(out.getFileName() + ".partial");
-                    JsonLines.MAPPER.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(),
-                            dev.kestrel.app.history.HistoryArchive.export(db, ids));
-                    java.nio.file.Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                } else {
-                    dev.kestrel.app.history.MarkdownExport.write(db, ids, out);
-                }
-                text.println("exported " + ids.size() + " conversation" + (ids.size() == 1 ? "" : "s") + " to " + out);
+        }
+
+        @Override
+        void run(Database db, PrintWriter text) throws java.io.IOException {
+            List<Long> ids = conversations.isEmpty() ? db.conversations().ids() : conversations;
+            if (format.equals("json")) {
+                Path partial = out.resolveSibling(out.getFileName() + ".partial");
+                JsonLines.MAPPER.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(),
+                        dev.kestrel.app.history.HistoryArchive.export(db, ids));
+                java.nio.file.Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                dev.kestrel.app.history.MarkdownExport.write(db, ids, out);
             }
-            text.flush();
-            return 0;
+            text.println("exported " + ids.size() + " conversation" + (ids.size() == 1 ? "" : "s") + " to " + out);
         }
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Adds the conversations of a JSON export to the history, as new conversations.")
-    static final class ImportCommand implements Callable<Integer> {
-        @ParentCommand
-        HistoryCommand history;
-
-        @CommandLine.Mixin
-        Source source = new Source();
+    static final class ImportCommand extends Subcommand {
 
         @Parameters(paramLabel = "FILE", description = "A file written by 'kestrel history export'.")
         Path file;
 
+        private com.fasterxml.jackson.databind.JsonNode archive;
+
         @Override
-        public Integer call() {
-            com.fasterxml.jackson.databind.JsonNode archive;
+        void validate() {
             try {
                 archive = JsonLines.MAPPER.readTree(file.toFile());
             } catch (java.io.IOException e) {
                 throw new AppException("cannot read '" + file + "' as JSON: " + e.getMessage());
             }
-            PrintWriter text = history.spec.commandLine().getOut();
-            try (Database db = history.open(source, false)) {
-                List<Long> ids = dev.kestrel.app.history.HistoryArchive.importInto(db, archive);
-                text.println("imported " + ids.size() + " conversation" + (ids.size() == 1 ? "" : "s") + ": "
-                        + ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
-            }
-            text.flush();
-            return 0;
+        }
+
+        /** Importing into a new database file is fine. */
+        @Override
+        boolean mustExist() {
+            return false;
+        }
+
+        @Override
+        void run(Database db, PrintWriter out) {
+            List<Long> ids = dev.kestrel.app.history.HistoryArchive.importInto(db, archive);
+            out.println("imported " + ids.size() + " conversation" + (ids.size() == 1 ? "" : "s") + ": "
+                    + ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Deletes conversations with their messages and the files nothing else uses.")
-    static final class DeleteCommand implements Callable<Integer> {
-        @ParentCommand
-        HistoryCommand history;
-
-        @CommandLine.Mixin
-        Source source = new Source();
+    static final class DeleteCommand extends Subcommand {
 
         @Parameters(paramLabel = "ID", arity = "0..*", description = "The conversations to delete.")
         List<Long> ids = new java.util.ArrayList<>();
@@ -309,27 +299,26 @@ final class HistoryCommand implements Runnable {
         boolean all;
 
         @Override
-        public Integer call() {
+        void validate() {
             if (all == !ids.isEmpty()) {
-                throw new CommandLine.ParameterException(history.spec.commandLine(), "give conversation IDs or --all, not both or neither");
+                throw usage("give conversation IDs or --all, not both or neither");
             }
-            PrintWriter out = history.spec.commandLine().getOut();
-            try (Database db = history.open(source)) {
-                if (all) {
-                    int count = db.conversations().count();
-                    db.conversations().deleteAll();
-                    out.println("deleted all " + count + " conversations");
-                } else {
-                    for (long id : ids) {
-                        if (!db.conversations().delete(id)) {
-                            throw new AppException("conversation " + id + " is not in the history " + db.file());
-                        }
-                        out.println("deleted conversation " + id);
-                    }
+        }
+
+        @Override
+        void run(Database db, PrintWriter out) {
+            if (all) {
+                int count = db.conversations().count();
+                db.conversations().deleteAll();
+                out.println("deleted all " + count + " conversations");
+                return;
+            }
+            for (long id : ids) {
+                if (!db.conversations().delete(id)) {
+                    throw new AppException("conversation " + id + " is not in the history " + db.file());
                 }
+                out.println("deleted conversation " + id);
             }
-            out.flush();
-            return 0;
         }
     }
 }
