@@ -220,7 +220,8 @@ def main() -> int:
     if os.path.exists(last):
         state = torch.load(last, map_location=device)
         model.load(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
+        if not args.evaluate:  # checkpoints of runs before the vision probe have one parameter group
+            optimizer.load_state_dict(state["optimizer"])
         step = state["step"]
         print(f"resumed at step {step} from {last}")
     else:
