@@ -22,7 +22,7 @@ import tasks
 from demo_model import VISION
 from kestrel_models.idefics3_image import preprocess
 from kestrel_models.idefics3_vision import Idefics3VisionEncoder
-from kestrel_models.training import run_arguments
+from kestrel_models.training import Checkpoints, run_arguments, save_atomically
 from vision_probe import VisionProbe, encode, feature_penalty, patch_labels, picture_labels
 
 SEED = 2
@@ -90,13 +90,12 @@ def main() -> int:
         step = state["step"]
         print(f"resumed at step {step} from {last}")
 
-    def save():
-        tmp = last + ".tmp"
-        torch.save({"step": step, "encoder": encoder.state_dict(), "probe": probe.state_dict(),
-                    "optimizer": optimizer.state_dict(), "args": vars(args)}, tmp)
-        os.replace(tmp, last)
+    def save(at: int) -> None:
+        save_atomically(last, {"step": at, "encoder": encoder.state_dict(), "probe": probe.state_dict(),
+                               "optimizer": optimizer.state_dict(), "args": vars(args)})
 
-    started = saved = window_start = time.time()
+    checkpoints = Checkpoints(args, save)
+    window_start = time.time()
     window_loss, window_penalty, window = 0.0, 0.0, {}
     while step < args.steps:
         frames, *targets = batch(range(step * args.batch, (step + 1) * args.batch))
@@ -123,11 +122,7 @@ def main() -> int:
             window_loss, window_penalty, window, window_start = 0.0, 0.0, {}, now
         if args.eval_every and step % args.eval_every == 0:
             print(f"step {step}: validation {report(validate(encoder, probe, args.eval_count))}", flush=True)
-        out_of_time = args.minutes and time.time() - started > args.minutes * 60
-        if time.time() - saved > args.save_every or out_of_time or step == args.steps:
-            save()
-            saved = time.time()
-        if out_of_time:
+        if checkpoints.after(step):
             break
     print(f"stopped at step {step} of {args.steps}")
     return 0

@@ -28,7 +28,7 @@ from kestrel_models.decoder import TinyDecoder
 from kestrel_models.idefics3_image import expand_prompt, preprocess
 from kestrel_models.idefics3_vision import splice
 from pretrain_vision import new_encoder
-from kestrel_models.training import length_groups, run_arguments
+from kestrel_models.training import Checkpoints, length_groups, run_arguments, save_atomically
 from vision_probe import VisionProbe, encode, feature_penalty, patch_labels, picture_labels
 
 TRAIN_SEED = 1
@@ -182,10 +182,7 @@ def evaluate(model: Model, seqs: Sequences, count: int, seed: int = VALIDATION_S
 
 
 def save(path: str, step: int, model: Model, optimizer, args) -> None:
-    tmp = path + ".tmp"
-    torch.save({"step": step, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "args": vars(args)}, tmp)
-    os.replace(tmp, path)
+    save_atomically(path, {"step": step, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "args": vars(args)})
 
 
 def main() -> int:
@@ -239,7 +236,8 @@ def main() -> int:
 
     params = sum(p.numel() for n, p in model.named_parameters() if not n.startswith("probe."))
     print(f"{params / 1e6:.2f}M parameters, vocabulary {len(seqs.bpe.vocab)}, {device}, {args.threads} threads")
-    started = saved = window_start = time.time()
+    checkpoints = Checkpoints(args, lambda at: save(last, at, model, optimizer, args))
+    window_start = time.time()
     window = {"answer": 0.0, "tokens": 0, "penalty": 0.0, "probe": 0.0, "pictures": 0}
     model.train()
     while step < args.steps:
@@ -267,11 +265,7 @@ def main() -> int:
             window_start = now
         if args.eval_every and step % args.eval_every == 0:
             print(f"step {step}: validation {evaluate(model, seqs, args.eval_count)}", flush=True)
-        out_of_time = args.minutes and time.time() - started > args.minutes * 60
-        if time.time() - saved > args.save_every or out_of_time or step == args.steps:
-            save(last, step, model, optimizer, args)
-            saved = time.time()
-        if out_of_time:
+        if checkpoints.after(step):
             break
     print(f"stopped at step {step} of {args.steps}")
     return 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Callable
 
 import torch
@@ -20,6 +21,30 @@ def run_arguments(parser, run: str, steps: int, batch: int, lr: float, eval_ever
     parser.add_argument("--save-every", type=float, default=300, help="seconds between checkpoints")
     parser.add_argument("--eval-every", type=int, default=eval_every, help="steps between validation runs (0: never)")
     parser.add_argument("--eval-count", type=int, default=eval_count)
+
+
+def save_atomically(path: str, state: dict) -> None:
+    """torch.save to a temporary file, then a rename: a run killed while saving keeps its previous checkpoint."""
+    tmp = path + ".tmp"
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+class Checkpoints:
+    """When a run of run_arguments saves and stops: every --save-every seconds, at its last step, and when --minutes
+    runs out (it saves then, too)."""
+
+    def __init__(self, args, save: Callable[[int], None]):
+        self.args, self.save = args, save
+        self.started = self.saved = time.time()
+
+    def after(self, step: int) -> bool:
+        """Called after each step: saves when due; returns whether the run must stop now."""
+        out_of_time = bool(self.args.minutes) and time.time() - self.started > self.args.minutes * 60
+        if time.time() - self.saved > self.args.save_every or out_of_time or step == self.args.steps:
+            self.save(step)
+            self.saved = time.time()
+        return out_of_time
 
 
 def length_groups(lengths: list[int], ratio: float) -> list[list[int]]:
