@@ -105,14 +105,25 @@ public final class AttachmentRepository {
         }
     }
 
-    /** Writes a large attachment's file (named by its hash, so writing it twice is harmless) before the rows that use it. */
-    void prepare(NewAttachment file) {
+    /** A file ready for its rows: hashed once, and written beside the database when it is large. */
+    record Prepared(NewAttachment file, String sha256) {}
+
+    /**
+     * Hashes each file and writes the large ones (named by their hash, so writing one twice is
+     * harmless), before the transaction that adds the rows using them.
+     */
+    List<Prepared> prepare(List<NewAttachment> files) {
+        return files.stream().map(this::prepare).toList();
+    }
+
+    private Prepared prepare(NewAttachment file) {
+        Prepared prepared = new Prepared(file, sha256(file.bytes()));
         if (file.bytes().length <= INLINE_LIMIT) {
-            return;
+            return prepared;
         }
-        Path target = folder().resolve(relativePath(sha256(file.bytes())));
+        Path target = folder().resolve(relativePath(prepared.sha256()));
         if (Files.exists(target)) {
-            return;
+            return prepared;
         }
         try {
             Files.createDirectories(target.getParent());
@@ -126,11 +137,13 @@ public final class AttachmentRepository {
         } catch (IOException e) {
             throw new StorageException("cannot store attachment '" + file.name() + "' in " + target.getParent() + ": " + e.getMessage(), e);
         }
+        return prepared;
     }
 
     /** Inside the caller's transaction: the attachment's row (if new) and its link to the message. */
-    void insert(long messageId, int position, NewAttachment file) throws SQLException {
-        String sha = sha256(file.bytes());
+    void insert(long messageId, int position, Prepared prepared) throws SQLException {
+        NewAttachment file = prepared.file();
+        String sha = prepared.sha256();
         boolean inline = file.bytes().length <= INLINE_LIMIT;
         try (PreparedStatement insert = db.connection().prepareStatement(
                 "INSERT INTO attachments (sha256, mime_type, size, width, height, pages, data, path, created_at)"

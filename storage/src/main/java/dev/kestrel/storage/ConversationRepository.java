@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /** Conversations: create, find, list a page at a time, change their settings, delete. */
 public final class ConversationRepository {
@@ -51,7 +52,7 @@ public final class ConversationRepository {
                         + " as its parent; a parent comes before its children");
             }
         }
-        messages.forEach(m -> m.attachments().forEach(db.attachments()::prepare));
+        List<List<AttachmentRepository.Prepared>> files = messages.stream().map(m -> db.attachments().prepare(m.attachments())).toList();
         return db.transaction(connection -> {
             long id;
             try (PreparedStatement insert = connection.prepareStatement(
@@ -74,8 +75,9 @@ public final class ConversationRepository {
             }
             long[] ids = new long[messages.size()];
             for (int i = 0; i < messages.size(); i++) {
-                ids[i] = db.messages().restore(connection, id, messages.get(i).parent() < 0 ? 0 : ids[messages.get(i).parent()],
-                        messages.get(i));
+                int parent = messages.get(i).parent();
+                ids[i] = db.messages().restore(connection, id, parent < 0 ? OptionalLong.empty() : OptionalLong.of(ids[parent]),
+                        messages.get(i), files.get(i));
             }
             return id;
         });

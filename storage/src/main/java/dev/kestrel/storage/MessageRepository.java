@@ -19,6 +19,8 @@ public final class MessageRepository {
     private static final String COLUMNS = "id, conversation_id, parent_id, role, content, thinking, status, model,"
             + " temperature, top_p, top_k, min_p, repetition_penalty, seed, prompt_tokens, image_tokens, thinking_tokens, completion_tokens, ttft_ms,"
             + " duration_ms, device, created_at, updated_at";
+    /** COLUMNS of the messages table as {@code m}, for queries that join it. */
+    private static final String BRANCH_COLUMNS = COLUMNS.replaceAll("(\\w+)", "m.$1");
 
     private final Database db;
 
@@ -33,8 +35,8 @@ public final class MessageRepository {
 
     /** A complete message with attachments, all stored in one transaction. */
     public Message append(long conversationId, OptionalLong parentId, Role role, String content, List<NewAttachment> attachments) {
-        attachments.forEach(db.attachments()::prepare);
-        return insert(conversationId, parentId, role, content, MessageStatus.COMPLETE, "", SamplingSettings.GREEDY, attachments);
+        return insert(conversationId, parentId, role, content, MessageStatus.COMPLETE, "", SamplingSettings.GREEDY,
+                db.attachments().prepare(attachments));
     }
 
     /** An empty assistant reply, status streaming, owned by this process until finished. */
@@ -54,47 +56,15 @@ public final class MessageRepository {
         update(id, content, thinking, status, metrics);
     }
 
-    /** Inside {@link ConversationRepository#restore}'s transaction: one message as it was; parent 0 is none. */
-    long restore(Connection connection, long conversationId, long parentId, RestoredConversation.Message m) throws SQLException {
+    /**
+     * Inside {@link ConversationRepository#restore}'s transaction: one message as it was, its files
+     * already prepared. A message that was streaming comes back interrupted, as no process writes it.
+     */
+    long restore(Connection connection, long conversationId, OptionalLong parentId, RestoredConversation.Message m,
+            List<AttachmentRepository.Prepared> attachments) throws SQLException {
         MessageStatus status = m.status() == MessageStatus.STREAMING ? MessageStatus.INTERRUPTED : m.status();
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO messages (conversation_id, parent_id, role, content, thinking, status, model, created_at, updated_at,"
-                        + " temperature, top_p, top_k, min_p, repetition_penalty, seed, prompt_tokens, image_tokens, thinking_tokens,"
-                        + " completion_tokens, ttft_ms, duration_ms, device)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setLong(1, conversationId);
-            if (parentId > 0) {
-                insert.setLong(2, parentId);
-            } else {
-                insert.setNull(2, java.sql.Types.INTEGER);
-            }
-            insert.setString(3, m.role().sql());
-            insert.setString(4, m.content());
-            insert.setString(5, m.thinking());
-            insert.setString(6, status.sql());
-            insert.setString(7, m.model());
-            insert.setLong(8, m.createdAt().toEpochMilli());
-            insert.setLong(9, m.updatedAt().toEpochMilli());
-            insert.setDouble(10, m.sampling().temperature());
-            insert.setDouble(11, m.sampling().topP());
-            insert.setInt(12, m.sampling().topK());
-            insert.setDouble(13, m.sampling().minP());
-            insert.setDouble(14, m.sampling().repetitionPenalty());
-            insert.setLong(15, m.sampling().seed());
-            insert.setInt(16, m.metrics().promptTokens());
-            insert.setInt(17, m.metrics().imageTokens());
-            insert.setInt(18, m.metrics().thinkingTokens());
-            insert.setInt(19, m.metrics().completionTokens());
-            insert.setLong(20, m.metrics().timeToFirstTokenMillis());
-            insert.setLong(21, m.metrics().durationMillis());
-            insert.setString(22, m.metrics().device());
-            insert.executeUpdate();
-            long id = ConversationRepository.lastId(insert);
-            for (int i = 0; i < m.attachments().size(); i++) {
-                db.attachments().insert(id, i, m.attachments().get(i));
-            }
-            return id;
-        }
+        return insertRow(connection, new Message(0, conversationId, parentId, m.role(), m.content(), m.thinking(), status, m.model(),
+                m.sampling(), m.metrics(), m.createdAt(), m.updatedAt()), "", attachments);
     }
 
     /** The messages that follow {@code id}: one, or several when it was regenerated or edited (branches), oldest first. */
@@ -110,12 +80,25 @@ public final class MessageRepository {
 
     /** The branch ending at {@code id}: its first message, then each next one, up to {@code id}. */
     public List<Message> thread(long id) {
+        return branch("?", id);
+    }
+
+    /**
+     * The branch ending at the conversation's newest message: what follows its latest regenerated
+     * reply or edited question. Empty for a conversation without messages.
+     */
+    public List<Message> latestBranch(long conversationId) {
+        return branch("(SELECT max(id) FROM messages WHERE conversation_id = ?)", conversationId);
+    }
+
+    /** The messages from the root down to the one {@code start} (SQL with one parameter, {@code value}) selects. */
+    private List<Message> branch(String start, long value) {
         return db.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
-                    "WITH RECURSIVE up (id, depth) AS (SELECT ?, 0 UNION ALL"
+                    "WITH RECURSIVE up (id, depth) AS (SELECT " + start + ", 0 UNION ALL"
                             + " SELECT m.parent_id, up.depth + 1 FROM messages m JOIN up ON m.id = up.id WHERE m.parent_id IS NOT NULL)"
-                            + " SELECT " + COLUMNS.replaceAll("(\\w+)", "m.$1") + " FROM up JOIN messages m ON m.id = up.id ORDER BY up.depth DESC")) {
-                query.setLong(1, id);
+                            + " SELECT " + BRANCH_COLUMNS + " FROM up JOIN messages m ON m.id = up.id ORDER BY up.depth DESC")) {
+                query.setLong(1, value);
                 return list(query.executeQuery());
             }
         });
@@ -178,42 +161,59 @@ public final class MessageRepository {
     }
 
     private Message insert(long conversationId, OptionalLong parentId, Role role, String content, MessageStatus status,
-            String model, SamplingSettings sampling, List<NewAttachment> attachments) {
-        long now = db.clock().millis();
+            String model, SamplingSettings sampling, List<AttachmentRepository.Prepared> attachments) {
+        Instant now = Instant.ofEpochMilli(db.clock().millis());
+        Message row = new Message(0, conversationId, parentId, role, content, "", status, model, sampling, ReplyMetrics.NONE, now, now);
         long id = db.transaction(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO messages (conversation_id, parent_id, role, content, status, model, writer, created_at, updated_at,"
-                            + " temperature, top_p, top_k, min_p, repetition_penalty, seed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setLong(1, conversationId);
-                if (parentId.isPresent()) {
-                    insert.setLong(2, parentId.getAsLong());
-                } else {
-                    insert.setNull(2, java.sql.Types.INTEGER);
-                }
-                insert.setString(3, role.sql());
-                insert.setString(4, content);
-                insert.setString(5, status.sql());
-                insert.setString(6, model);
-                insert.setString(7, status == MessageStatus.STREAMING ? Writer.current() : "");
-                insert.setLong(8, now);
-                insert.setLong(9, now);
-                insert.setDouble(10, sampling.temperature());
-                insert.setDouble(11, sampling.topP());
-                insert.setInt(12, sampling.topK());
-                insert.setDouble(13, sampling.minP());
-                insert.setDouble(14, sampling.repetitionPenalty());
-                insert.setLong(15, sampling.seed());
-                insert.executeUpdate();
-                long messageId = ConversationRepository.lastId(insert);
-                for (int i = 0; i < attachments.size(); i++) {
-                    db.attachments().insert(messageId, i, attachments.get(i));
-                }
-                touch(conversationId, now);
-                return messageId;
-            }
+            long messageId = insertRow(connection, row, status == MessageStatus.STREAMING ? Writer.current() : "", attachments);
+            touch(conversationId, now.toEpochMilli());
+            return messageId;
         });
-        return new Message(id, conversationId, parentId, role, content, "", status, model, sampling, ReplyMetrics.NONE,
-                Instant.ofEpochMilli(now), Instant.ofEpochMilli(now));
+        return new Message(id, conversationId, parentId, role, content, "", status, model, sampling, ReplyMetrics.NONE, now, now);
+    }
+
+    /** Inside a transaction: the row of {@code m} (its id is ignored) with its attachments; returns the new id. */
+    private long insertRow(Connection connection, Message m, String writer, List<AttachmentRepository.Prepared> attachments)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO messages (conversation_id, parent_id, role, content, thinking, status, model, writer, created_at,"
+                        + " updated_at, temperature, top_p, top_k, min_p, repetition_penalty, seed, prompt_tokens, image_tokens,"
+                        + " thinking_tokens, completion_tokens, ttft_ms, duration_ms, device)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, m.conversationId());
+            if (m.parentId().isPresent()) {
+                insert.setLong(2, m.parentId().getAsLong());
+            } else {
+                insert.setNull(2, java.sql.Types.INTEGER);
+            }
+            insert.setString(3, m.role().sql());
+            insert.setString(4, m.content());
+            insert.setString(5, m.thinking());
+            insert.setString(6, m.status().sql());
+            insert.setString(7, m.model());
+            insert.setString(8, writer);
+            insert.setLong(9, m.createdAt().toEpochMilli());
+            insert.setLong(10, m.updatedAt().toEpochMilli());
+            insert.setDouble(11, m.sampling().temperature());
+            insert.setDouble(12, m.sampling().topP());
+            insert.setInt(13, m.sampling().topK());
+            insert.setDouble(14, m.sampling().minP());
+            insert.setDouble(15, m.sampling().repetitionPenalty());
+            insert.setLong(16, m.sampling().seed());
+            insert.setInt(17, m.metrics().promptTokens());
+            insert.setInt(18, m.metrics().imageTokens());
+            insert.setInt(19, m.metrics().thinkingTokens());
+            insert.setInt(20, m.metrics().completionTokens());
+            insert.setLong(21, m.metrics().timeToFirstTokenMillis());
+            insert.setLong(22, m.metrics().durationMillis());
+            insert.setString(23, m.metrics().device());
+            insert.executeUpdate();
+            long id = ConversationRepository.lastId(insert);
+            for (int i = 0; i < attachments.size(); i++) {
+                db.attachments().insert(id, i, attachments.get(i));
+            }
+            return id;
+        }
     }
 
     private void update(long id, String content, String thinking, MessageStatus status, ReplyMetrics metrics) {

@@ -108,7 +108,7 @@ public final class ChatService implements AutoCloseable {
 
     /** A conversation's latest branch, as the window shows it. */
     public List<HistoryMessage> messages(long conversationId) {
-        return latestBranch(conversationId).stream()
+        return database.messages().latestBranch(conversationId).stream()
                 .map(m -> new HistoryMessage(m.id(), HistoryMessage.Speaker.valueOf(m.role().name()), m.content(), m.thinking(),
                         m.status().name().toLowerCase(java.util.Locale.ROOT)))
                 .toList();
@@ -135,7 +135,7 @@ public final class ChatService implements AutoCloseable {
         // The budget is remembered per conversation, so that reopening it brings the same setting back.
         database.conversations().setThinkBudget(conversation,
                 OptionalInt.of(thinking.isUnlimited() ? dev.kestrel.storage.Conversation.UNLIMITED : thinking.tokens()));
-        List<Message> earlier = latestBranch(conversation);
+        List<Message> earlier = database.messages().latestBranch(conversation);
         OptionalLong parent = earlier.isEmpty() ? OptionalLong.empty() : OptionalLong.of(earlier.getLast().id());
         Message question = database.messages().append(conversation, parent, dev.kestrel.storage.Role.USER, text);
         Sampling sampling = model.defaultSampling(ThreadLocalRandom.current().nextLong());
@@ -143,12 +143,7 @@ public final class ChatService implements AutoCloseable {
                 HistoryTurn.settings(sampling));
         Reply reply = new Reply(conversation, question.id(), replyRow.id());
 
-        List<ChatMessage> prompt = new ArrayList<>();
-        for (Message m : earlier) {
-            if (m.status() == MessageStatus.COMPLETE || m.role() != dev.kestrel.storage.Role.ASSISTANT) {
-                prompt.add(new ChatMessage(Role.valueOf(m.role().name()), m.content()));
-            }
-        }
+        List<ChatMessage> prompt = new ArrayList<>(asTurns(earlier));
         prompt.add(ChatMessage.user(text));
         active.add(reply);
         engine.execute(() -> write(reply, prompt, sampling, thinking, listener));
@@ -202,10 +197,12 @@ public final class ChatService implements AutoCloseable {
         }
     }
 
-    /** The branch that ends at the conversation's newest message: what follows regenerated replies and edited questions. */
-    private List<Message> latestBranch(long conversationId) {
-        List<Message> all = database.messages().ofConversation(conversationId);
-        return all.isEmpty() ? List.of() : database.messages().thread(all.getLast().id());
+    /** Stored turns as the model reads them again: replies that did not finish stay in the history but are left out. */
+    static List<ChatMessage> asTurns(List<Message> branch) {
+        return branch.stream()
+                .filter(m -> m.status() == MessageStatus.COMPLETE || m.role() != dev.kestrel.storage.Role.ASSISTANT)
+                .map(m -> new ChatMessage(Role.valueOf(m.role().name()), m.content()))
+                .toList();
     }
 
     static String title(String text) {

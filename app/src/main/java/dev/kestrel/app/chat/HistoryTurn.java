@@ -3,16 +3,14 @@ package dev.kestrel.app.chat;
 import dev.kestrel.app.AppException;
 import dev.kestrel.inference.generate.Sampling;
 import dev.kestrel.inference.prompt.ChatMessage;
-import dev.kestrel.inference.prompt.Role;
 import dev.kestrel.inference.vision.Attachments;
+import dev.kestrel.inference.vision.image.ImageFormat;
 import dev.kestrel.inference.vision.image.RgbImage;
 import dev.kestrel.storage.Database;
 import dev.kestrel.storage.Message;
-import dev.kestrel.storage.MessageStatus;
 import dev.kestrel.storage.NewAttachment;
 import dev.kestrel.storage.SamplingSettings;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -26,13 +24,11 @@ import java.util.function.Consumer;
 public final class HistoryTurn {
 
     private final long conversationId;
-    private final long questionId;
     private final List<ChatMessage> earlier;
     private final ReplyRecorder recorder;
 
-    private HistoryTurn(long conversationId, long questionId, List<ChatMessage> earlier, ReplyRecorder recorder) {
+    private HistoryTurn(long conversationId, List<ChatMessage> earlier, ReplyRecorder recorder) {
         this.conversationId = conversationId;
-        this.questionId = questionId;
         this.earlier = earlier;
         this.recorder = recorder;
     }
@@ -50,23 +46,15 @@ public final class HistoryTurn {
                     .orElseThrow(() -> new AppException("conversation " + conversation.getAsLong() + " is not in the history "
                             + database.file()))
                     .id();
-            List<Message> all = database.messages().ofConversation(id);
-            before = all.isEmpty() ? List.of() : database.messages().thread(all.getLast().id());
+            before = database.messages().latestBranch(id);
         } else {
             id = database.conversations().create(ChatService.title(question), model).id();
-        }
-        List<ChatMessage> earlier = new ArrayList<>();
-        for (Message m : before) {
-            // Replies that did not finish are kept in the history but not shown to the model again.
-            if (m.role() != dev.kestrel.storage.Role.ASSISTANT || m.status() == MessageStatus.COMPLETE) {
-                earlier.add(new ChatMessage(Role.valueOf(m.role().name()), m.content()));
-            }
         }
         OptionalLong parent = before.isEmpty() ? OptionalLong.empty() : OptionalLong.of(before.getLast().id());
         List<NewAttachment> stored = files.stream().map(f -> f.stored(pages)).toList();
         Message asked = database.messages().append(id, parent, dev.kestrel.storage.Role.USER, question, stored);
         Message reply = database.messages().startReply(id, asked.id(), model, settings(sampling));
-        return new HistoryTurn(id, asked.id(), List.copyOf(earlier), new ReplyRecorder(database, reply.id(), notices));
+        return new HistoryTurn(id, ChatService.asTurns(before), new ReplyRecorder(database, reply.id(), notices));
     }
 
     /** A file as the user attached it, with the images made from it. */
@@ -78,28 +66,9 @@ public final class HistoryTurn {
                 return new NewAttachment(name, "application/pdf", bytes, 0, 0, parts.size(), pages);
             }
             RgbImage pixels = parts.getFirst().image().pixels().get();
-            return NewAttachment.image(name, imageType(bytes), bytes, pixels.width(), pixels.height());
+            String type = ImageFormat.sniff(bytes).map(ImageFormat::mimeType).orElse("application/octet-stream");
+            return NewAttachment.image(name, type, bytes, pixels.width(), pixels.height());
         }
-    }
-
-    static String imageType(byte[] b) {
-        if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-            return "image/png";
-        }
-        if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
-            return "image/jpeg";
-        }
-        if (b.length >= 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') {
-            return "image/gif";
-        }
-        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E' && b[10] == 'B'
-                && b[11] == 'P') {
-            return "image/webp";
-        }
-        if (b.length >= 2 && b[0] == 'B' && b[1] == 'M') {
-            return "image/bmp";
-        }
-        return "application/octet-stream";
     }
 
     static SamplingSettings settings(Sampling sampling) {
@@ -109,10 +78,6 @@ public final class HistoryTurn {
 
     public long conversationId() {
         return conversationId;
-    }
-
-    public long questionId() {
-        return questionId;
     }
 
     public long replyId() {

@@ -25,11 +25,6 @@ public enum ThinkingStop {
         return label;
     }
 
-    /** The budget in tokens; -1 for no limit. */
-    public int tokens() {
-        return tokens;
-    }
-
     ThinkingBudget budget() {
         return this == UNLIMITED ? ThinkingBudget.UNLIMITED : ThinkingBudget.of(tokens);
     }

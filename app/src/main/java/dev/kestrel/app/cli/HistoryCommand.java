@@ -185,8 +185,7 @@ final class HistoryCommand implements Runnable {
         void run(Database db, PrintWriter out) {
             Conversation conversation = db.conversations().find(id)
                     .orElseThrow(() -> new AppException("conversation " + id + " is not in the history " + db.file()));
-            List<Message> all = db.messages().ofConversation(id);
-            List<Message> thread = all.isEmpty() ? List.of() : db.messages().thread(all.getLast().id());
+            List<Message> thread = db.messages().latestBranch(id);
             if (source.json) {
                 ObjectNode json = conversationJson(conversation);
                 ArrayNode messages = json.putArray("messages");

@@ -39,8 +39,7 @@ public final class MarkdownExport {
     private static Path writeOne(Database db, long id, Path folder) {
         Conversation c = db.conversations().find(id)
                 .orElseThrow(() -> new AppException("conversation " + id + " is not in the history " + db.file()));
-        List<Message> all = db.messages().ofConversation(id);
-        List<Message> thread = all.isEmpty() ? List.of() : db.messages().thread(all.getLast().id());
+        List<Message> thread = db.messages().latestBranch(id);
         StringBuilder md = new StringBuilder();
         md.append("# ").append(c.title()).append("\n\n");
         md.append("_").append(c.model().isEmpty() ? "" : c.model() + " · ").append("started ").append(c.createdAt())

@@ -24,6 +24,11 @@ public enum ImageFormat {
         return imageIoName;
     }
 
+    /** The media type, e.g. image/png. */
+    public String mimeType() {
+        return "image/" + imageIoName;
+    }
+
     /** The format whose signature {@code bytes} starts with, if any. */
     public static Optional<ImageFormat> sniff(byte[] bytes) {
         if (startsWith(bytes, 0, 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n')) {
