@@ -13,8 +13,12 @@ import dev.kestrel.inference.generate.Sampling;
 import dev.kestrel.inference.generate.ThinkingBudget;
 import dev.kestrel.inference.prompt.ChatMessage;
 import dev.kestrel.inference.prompt.Role;
+import dev.kestrel.inference.vision.Attachments;
+import dev.kestrel.inference.vision.EncodedImage;
+import dev.kestrel.inference.vision.pdf.PageRange;
 import dev.kestrel.storage.Database;
 import dev.kestrel.storage.Message;
+import dev.kestrel.storage.MessageAttachment;
 import dev.kestrel.storage.MessageStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,7 +93,13 @@ public final class ChatService implements AutoCloseable {
 
     /** Like {@link #send(OptionalLong, String, Consumer)}, thinking within one of the window's budgets. */
     public Reply send(OptionalLong conversationId, String text, ThinkingStop thinking, Consumer<? super ReplyEvent> listener) {
-        return send(conversationId, text, thinking.budget(), listener);
+        return send(conversationId, text, List.of(), thinking.budget(), listener);
+    }
+
+    /** Like {@link #send(OptionalLong, String, ThinkingStop, Consumer)}, with attached files (their chosen pictures). */
+    public Reply send(OptionalLong conversationId, String text, List<Attachment> files, ThinkingStop thinking,
+            Consumer<? super ReplyEvent> listener) {
+        return send(conversationId, text, files, thinking.budget(), listener);
     }
 
     public String modelName() {
@@ -106,12 +116,49 @@ public final class ChatService implements AutoCloseable {
                 .toList();
     }
 
-    /** A conversation's latest branch, as the window shows it. */
+    /** A conversation's latest branch, as the window shows it, with thumbnails of the files attached. */
     public List<HistoryMessage> messages(long conversationId) {
         return database.messages().latestBranch(conversationId).stream()
                 .map(m -> new HistoryMessage(m.id(), HistoryMessage.Speaker.valueOf(m.role().name()), m.content(), m.thinking(),
-                        m.status().name().toLowerCase(java.util.Locale.ROOT)))
+                        m.status().name().toLowerCase(java.util.Locale.ROOT), thumbnails(m.id())))
                 .toList();
+    }
+
+    private List<Thumbnail> thumbnails(long messageId) {
+        List<Thumbnail> pictures = new ArrayList<>();
+        for (MessageAttachment file : database.attachments().ofMessage(messageId)) {
+            try {
+                pictures.addAll(Thumbnail.ofStored(file.name(), database.attachments().bytes(file.attachment().sha256()), file.pages()));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "no thumbnail for '" + file.name() + "' of message " + messageId, e);
+            }
+        }
+        return pictures;
+    }
+
+    /** Whether the model can look at images, so that files can be attached. */
+    public boolean canSee() {
+        return model.canSee();
+    }
+
+    /**
+     * Reads a file the user attached (an image, or a PDF whose first {@value Attachment#MAX_PAGES}
+     * pages are offered) and starts encoding its pictures. Blocks while the file is read and a PDF
+     * rendered, so call it off the UI thread; a file that cannot be read is refused with the reason.
+     */
+    public Attachment attach(Path file) {
+        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        return attach(name, Attachments.bytes(file));
+    }
+
+    /** Like {@link #attach(Path)}, for a file's bytes (dropped from another application, say). */
+    public Attachment attach(String name, byte[] bytes) {
+        return Attachment.offer(model, name, bytes);
+    }
+
+    /** A picture pasted from the clipboard, {@code argb} row by row, kept as a PNG named {@code name}. */
+    public Attachment attachPixels(String name, int width, int height, int[] argb) {
+        return attach(name, Thumbnail.png(width, height, argb));
     }
 
     /**
@@ -119,41 +166,50 @@ public final class ChatService implements AutoCloseable {
      * starts the reply. Returns once both are stored; the reply is written in the background.
      */
     public Reply send(OptionalLong conversationId, String text, Consumer<? super ReplyEvent> listener) {
-        return send(conversationId, text, ThinkingBudget.UNLIMITED, listener);
+        return send(conversationId, text, List.of(), ThinkingBudget.UNLIMITED, listener);
     }
 
-    /** Like {@link #send(OptionalLong, String, Consumer)}, thinking within {@code thinking} (for models that think). */
-    public Reply send(OptionalLong conversationId, String text, ThinkingBudget thinking, Consumer<? super ReplyEvent> listener) {
-        if (text.isBlank()) {
+    /**
+     * Like {@link #send(OptionalLong, String, Consumer)}, with attached files, thinking within {@code
+     * thinking} (for models that think). A message may be files alone.
+     */
+    public Reply send(OptionalLong conversationId, String text, List<Attachment> files, ThinkingBudget thinking,
+            Consumer<? super ReplyEvent> listener) {
+        List<Attachment> sent = files.stream().filter(f -> !f.chosen().isEmpty()).toList();
+        if (text.isBlank() && sent.isEmpty()) {
             throw new AppException("the message is empty");
         }
         long conversation = conversationId.isPresent()
                 ? database.conversations().find(conversationId.getAsLong())
                         .orElseThrow(() -> new AppException("conversation " + conversationId.getAsLong() + " does not exist"))
                         .id()
-                : database.conversations().create(title(text), model.folder().name()).id();
+                : database.conversations().create(title(text.isBlank() ? sent.getFirst().name() : text), model.folder().name()).id();
         // The budget is remembered per conversation, so that reopening it brings the same setting back.
         database.conversations().setThinkBudget(conversation,
                 OptionalInt.of(thinking.isUnlimited() ? dev.kestrel.storage.Conversation.UNLIMITED : thinking.tokens()));
         List<Message> earlier = database.messages().latestBranch(conversation);
         OptionalLong parent = earlier.isEmpty() ? OptionalLong.empty() : OptionalLong.of(earlier.getLast().id());
-        Message question = database.messages().append(conversation, parent, dev.kestrel.storage.Role.USER, text);
+        Message question = database.messages().append(conversation, parent, dev.kestrel.storage.Role.USER, text,
+                Attachment.stored(sent));
         Sampling sampling = model.defaultSampling(ThreadLocalRandom.current().nextLong());
         Message replyRow = database.messages().startReply(conversation, question.id(), model.folder().name(),
                 HistoryTurn.settings(sampling));
         Reply reply = new Reply(conversation, question.id(), replyRow.id());
 
-        List<ChatMessage> prompt = new ArrayList<>(asTurns(earlier));
-        prompt.add(ChatMessage.user(text));
+        List<Attachment.Picture> pictures = sent.stream().flatMap(f -> f.chosen().stream()).toList();
         active.add(reply);
-        engine.execute(() -> write(reply, prompt, sampling, thinking, listener));
+        engine.execute(() -> write(reply, earlier, ChatMessage.user(text, List.of()), pictures, sampling, thinking, listener));
         return reply;
     }
 
-    private void write(Reply reply, List<ChatMessage> conversation, Sampling sampling, ThinkingBudget thinking,
-            Consumer<? super ReplyEvent> listener) {
-        ReplyRecorder recorder = new ReplyRecorder(database, reply.replyId(), notice -> listener.accept(new ReplyEvent.Notice(notice)));
+    private void write(Reply reply, List<Message> earlier, ChatMessage question, List<Attachment.Picture> pictures, Sampling sampling,
+            ThinkingBudget thinking, Consumer<? super ReplyEvent> listener) {
+        Consumer<String> notices = notice -> listener.accept(new ReplyEvent.Notice(notice));
+        ReplyRecorder recorder = new ReplyRecorder(database, reply.replyId(), notices);
         try {
+            // Waits for pictures still encoding; usually they were encoded while the question was typed.
+            List<ChatMessage> conversation = new ArrayList<>(asTurns(earlier, database, model, notices));
+            conversation.add(ChatMessage.user(question.content(), Attachment.encoded(pictures)));
             int reserve = Math.min(MAX_REPLY_TOKENS, model.contextLength() / 4);
             PreparedPrompt prompt = model.fit(conversation, thinking, reserve);
             if (prompt.droppedMessages() > 0) {
@@ -197,12 +253,35 @@ public final class ChatService implements AutoCloseable {
         }
     }
 
-    /** Stored turns as the model reads them again: replies that did not finish stay in the history but are left out. */
-    static List<ChatMessage> asTurns(List<Message> branch) {
-        return branch.stream()
-                .filter(m -> m.status() == MessageStatus.COMPLETE || m.role() != dev.kestrel.storage.Role.ASSISTANT)
-                .map(m -> new ChatMessage(Role.valueOf(m.role().name()), m.content()))
-                .toList();
+    /**
+     * Stored turns as the model reads them again, with the pictures of the files attached to them
+     * (for a model that can see; from the embedding cache when they were encoded before). Replies
+     * that did not finish stay in the history but are left out, and so is a file that cannot be read
+     * again, with a notice.
+     */
+    static List<ChatMessage> asTurns(List<Message> branch, Database database, LanguageModel model, Consumer<String> notices) {
+        List<ChatMessage> turns = new ArrayList<>();
+        for (Message m : branch) {
+            if (m.status() != MessageStatus.COMPLETE && m.role() == dev.kestrel.storage.Role.ASSISTANT) {
+                continue;
+            }
+            List<EncodedImage> images = new ArrayList<>();
+            if (m.role() == dev.kestrel.storage.Role.USER && model.canSee()) {
+                for (MessageAttachment file : database.attachments().ofMessage(m.id())) {
+                    try {
+                        byte[] bytes = database.attachments().bytes(file.attachment().sha256());
+                        Optional<PageRange> pages = file.pages().isEmpty() ? Optional.empty() : Optional.of(PageRange.parse(file.pages()));
+                        images.addAll(Attachment.encoded(Attachment.read(model, file.name(), bytes, pages).chosen()));
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "cannot read '" + file.name() + "' of message " + m.id() + " again", e);
+                        notices.accept("'" + file.name() + "', attached earlier in this conversation, was left out: "
+                                + Failure.of(e).message());
+                    }
+                }
+            }
+            turns.add(new ChatMessage(Role.valueOf(m.role().name()), m.content(), images));
+        }
+        return turns;
     }
 
     static String title(String text) {

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kestrel.app.AppException;
 import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.Failure;
+import dev.kestrel.app.chat.Attachment;
 import dev.kestrel.app.chat.HistoryTurn;
 import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.LanguageModel;
-import dev.kestrel.inference.vision.Attachments;
 import dev.kestrel.inference.vision.EncodedImage;
 import dev.kestrel.inference.vision.pdf.PageRange;
 import dev.kestrel.inference.generate.Cancellation;
@@ -227,26 +227,27 @@ final class AskCommand implements Callable<Integer> {
         return thinking.off ? ThinkingBudget.OFF : ThinkingBudget.of(thinking.budget);
     }
 
-    /** The attached files' images, in order: an image file is one, a PDF one a page. */
-    private List<Attachments.Part> read(LanguageModel loaded, List<Path> files) {
-        if (!files.isEmpty() && !loaded.canSee()) {
-            throw new AppException("model '" + loaded.folder().name() + "' reads text only and cannot take images ("
-                    + files.getFirst().getFileName() + ")");
+    /** The attached files, read and encoding: an image file gives one picture, a PDF one a page. */
+    private List<Attachment> read(LanguageModel loaded, List<Path> files) {
+        List<Attachment> attached = new ArrayList<>();
+        try {
+            for (Path file : files) {
+                attached.add(Attachment.read(loaded, file, pageRange()));
+            }
+            return attached;
+        } catch (RuntimeException e) {
+            attached.forEach(Attachment::discard);
+            throw e;
         }
-        List<Attachments.Part> parts = new ArrayList<>();
-        for (Path file : files) {
-            parts.addAll(Attachments.read(file, loaded.images().orElseThrow().tiling(), pageRange()));
-        }
-        return parts;
     }
 
     /** The question, after the text layers of attached PDF pages when --pdf-text asks for them. */
-    private String withPageText(String question, List<Attachments.Part> parts) {
+    private String withPageText(String question, List<Attachment.Picture> pictures) {
         StringBuilder text = new StringBuilder();
         if (pdfText) {
-            for (Attachments.Part part : parts) {
-                if (!part.text().isBlank()) {
-                    text.append("Text of ").append(part.image().name()).append(":\n").append(part.text()).append("\n\n");
+            for (Attachment.Picture picture : pictures) {
+                if (!picture.text().isBlank()) {
+                    text.append("Text of ").append(picture.label()).append(":\n").append(picture.text()).append("\n\n");
                 }
             }
         }
@@ -267,17 +268,13 @@ final class AskCommand implements Callable<Integer> {
         try (Database database = Database.open(db)) {
             database.damagedCopy().ifPresent(copy -> err.println("kestrel: note: the history database was damaged; it is kept at "
                     + copy + " and a new one was started"));
-            List<HistoryTurn.AttachedFile> files = new ArrayList<>();
-            for (Path file : images) {
-                files.add(new HistoryTurn.AttachedFile(file, Attachments.bytes(file), read(loaded, List.of(file))));
-            }
-            List<Attachments.Part> parts = files.stream().flatMap(f -> f.parts().stream()).toList();
+            List<Attachment> files = read(loaded, images);
             HistoryTurn turn = HistoryTurn.begin(database, conversation == null ? OptionalLong.empty() : OptionalLong.of(conversation),
-                    prompt, files, pages == null ? "" : pages, loaded.folder().name(), sampling,
+                    prompt, files, loaded, sampling,
                     notice -> err.println("kestrel: note: " + notice));
             GenerationResult result;
             try {
-                result = answer(loaded, turn.earlier(), prompt, parts, thinkingBudget(), sampling, out, !json, turn.recorder()::accept);
+                result = answer(loaded, turn.earlier(), prompt, files, thinkingBudget(), sampling, out, !json, turn.recorder()::accept);
             } catch (RuntimeException e) {
                 turn.recorder().fail();
                 throw e;
@@ -301,7 +298,7 @@ final class AskCommand implements Callable<Integer> {
      * they do not fit); stops cleanly (finish reason "cancelled") on Ctrl+C. Every event also goes to
      * {@code also}.
      */
-    private GenerationResult answer(LanguageModel loaded, List<ChatMessage> earlier, String question, List<Attachments.Part> parts,
+    private GenerationResult answer(LanguageModel loaded, List<ChatMessage> earlier, String question, List<Attachment> files,
             ThinkingBudget budget, Sampling sampling, PrintWriter out, boolean stream, Consumer<GenerationEvent> also) {
         Cancellation cancellation = new Cancellation();
         CountDownLatch finished = new CountDownLatch(1);
@@ -315,13 +312,11 @@ final class AskCommand implements Callable<Integer> {
         }, "kestrel-ask-interrupt");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            List<EncodedImage> pictures = new ArrayList<>();
-            for (Attachments.Part part : parts) {
-                pictures.add(loaded.encode(part.image()));
-            }
+            List<Attachment.Picture> chosen = files.stream().flatMap(f -> f.chosen().stream()).toList();
+            List<EncodedImage> pictures = Attachment.encoded(chosen);
             double encodeMs = pictures.stream().mapToDouble(EncodedImage::encodeMs).sum();
             List<ChatMessage> conversation = new ArrayList<>(earlier);
-            conversation.add(ChatMessage.user(withPageText(question, parts), pictures));
+            conversation.add(ChatMessage.user(withPageText(question, chosen), pictures));
             PreparedPrompt prepared = earlier.isEmpty() ? loaded.prompt(conversation, budget)
                     : loaded.fit(conversation, budget, Math.min(maxTokens, loaded.contextLength() / 4));
             GenerationRequest request = GenerationRequest.of(prepared, sampling, maxTokens, budget)

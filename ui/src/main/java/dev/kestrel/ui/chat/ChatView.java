@@ -11,16 +11,34 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.Slider;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.Tooltip;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import javafx.scene.image.Image;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.Dragboard;
 import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
+import javafx.scene.input.TransferMode;
+import javafx.stage.FileChooser;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
-/** The conversation: messages above, the composer below. Enter sends, Shift+Enter starts a new line, Esc stops. */
+/**
+ * The conversation: messages above, the composer below. Enter sends, Shift+Enter starts a new line,
+ * Esc stops. Images and PDFs are attached by dropping them anywhere on the chat, pasting them
+ * (files, or a picture such as a screenshot) or picking them.
+ */
 public final class ChatView extends BorderPane {
+
+    private static final KeyCombination PASTE = new KeyCodeCombination(KeyCode.V, KeyCombination.SHORTCUT_DOWN);
+    private static final DateTimeFormatter PASTED_NAME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH.mm.ss");
 
     private final ChatViewModel model;
     private final ListView<MessageItem> messages = new ListView<>();
@@ -61,8 +79,7 @@ public final class ChatView extends BorderPane {
         send.setId("send");
         send.setDefaultButton(false);
         send.setAccessibleText("Send the message");
-        send.disableProperty().bind(model.readyProperty().not().or(model.replyingProperty())
-                .or(Bindings.createBooleanBinding(() -> model.draftProperty().get().isBlank(), model.draftProperty())));
+        send.disableProperty().bind(model.canSendProperty().not());
         send.setOnAction(e -> model.send());
 
         Button stop = new Button("Stop");
@@ -71,10 +88,22 @@ public final class ChatView extends BorderPane {
         stop.disableProperty().bind(model.replyingProperty().not());
         stop.setOnAction(e -> model.stop());
 
+        Button attach = new Button("Attach…");
+        attach.setId("attach");
+        attach.setAccessibleText("Attach images or PDFs");
+        attach.disableProperty().bind(model.canSeeProperty().not());
+        Tooltip textOnly = new Tooltip("This model reads text only; choose a vision model to ask about images");
+        model.canSeeProperty().addListener((obs, old, can) -> attach.setTooltip(can ? new Tooltip("Attach images or PDFs (or drop or paste them)") : textOnly));
+        attach.setOnAction(e -> pickFiles());
+
         VBox buttons = new VBox(6, send, stop);
         buttons.setAlignment(Pos.BOTTOM_CENTER);
         HBox row = new HBox(8, composer, buttons);
-        VBox bottom = new VBox(6, thinkingControl(), row);
+        HBox controls = thinkingControl();
+        // The slider's last tick label reaches past its end; keep the button clear of it.
+        HBox.setMargin(attach, new Insets(0, 0, 0, 28));
+        controls.getChildren().add(attach);
+        VBox bottom = new VBox(6, controls, new AttachmentsView(model), row);
         bottom.setPadding(new Insets(8));
         bottom.getStyleClass().add("composer-bar");
         setBottom(bottom);
@@ -85,6 +114,60 @@ public final class ChatView extends BorderPane {
                 event.consume();
             }
         });
+        acceptDrops();
+    }
+
+    /** Files or a picture dropped anywhere on the chat are attached. */
+    private void acceptDrops() {
+        setOnDragOver(event -> {
+            Dragboard board = event.getDragboard();
+            if (board.hasFiles() || board.hasImage()) {
+                event.acceptTransferModes(TransferMode.COPY);
+                if (!getStyleClass().contains("drop-target")) {
+                    getStyleClass().add("drop-target");
+                }
+            }
+            event.consume();
+        });
+        setOnDragExited(event -> getStyleClass().remove("drop-target"));
+        setOnDragDropped(event -> {
+            event.setDropCompleted(attachFrom(event.getDragboard()));
+            event.consume();
+        });
+    }
+
+    /** Attaches the files, or else the picture, that a drop or the clipboard holds; false when it holds neither. */
+    boolean attachFrom(Clipboard board) {
+        if (board.hasFiles()) {
+            model.attach(board.getFiles().stream().map(java.io.File::toPath).toList());
+            return true;
+        }
+        if (board.hasImage() && board.getImage() != null) {
+            Image image = board.getImage();
+            int width = (int) image.getWidth();
+            int height = (int) image.getHeight();
+            int[] argb = new int[Math.max(0, width * height)];
+            if (width > 0 && height > 0) {
+                image.getPixelReader().getPixels(0, 0, width, height, PixelFormat.getIntArgbInstance(), argb, 0, width);
+            }
+            String name = "Pasted image " + LocalDateTime.now().format(PASTED_NAME) + ".png";
+            model.attachPixels(name, width, height, argb);
+            return true;
+        }
+        return false;
+    }
+
+    private void pickFiles() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Attach images or PDFs");
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Images and PDFs", "*.png", "*.jpg", "*.jpeg", "*.webp", "*.bmp", "*.gif", "*.pdf",
+                        "*.PNG", "*.JPG", "*.JPEG", "*.WEBP", "*.BMP", "*.GIF", "*.PDF"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        List<java.io.File> files = chooser.showOpenMultipleDialog(getScene() == null ? null : getScene().getWindow());
+        if (files != null) {
+            model.attach(files.stream().map(java.io.File::toPath).toList());
+        }
     }
 
     /** The thinking-budget slider: Off, 128 ... 4k, Unlimited; disabled, with a tooltip, for models that cannot think. */
@@ -132,6 +215,16 @@ public final class ChatView extends BorderPane {
     }
 
     private void onKey(KeyEvent event) {
+        if (PASTE.match(event)) {
+            Clipboard clipboard = Clipboard.getSystemClipboard();
+            // Text pastes as text; files and pictures (a screenshot) are attached instead.
+            if (!clipboard.hasString() || clipboard.hasFiles()) {
+                if (attachFrom(clipboard)) {
+                    event.consume();
+                }
+            }
+            return;
+        }
         if (event.getCode() != KeyCode.ENTER) {
             return;
         }
@@ -155,7 +248,8 @@ public final class ChatView extends BorderPane {
         private final Label thinking = new Label();
         private final Label text = new Label();
         private final Label footer = new Label();
-        private final VBox box = new VBox(2, author, thinking, text, footer);
+        private final HBox pictures = new HBox();
+        private final VBox box = new VBox(2, author, pictures, thinking, text, footer);
 
         MessageCell() {
             author.getStyleClass().add("author");
@@ -184,6 +278,8 @@ public final class ChatView extends BorderPane {
             author.setText(user ? "You" : "Kestrel");
             getStyleClass().add(user ? "user" : "assistant");
             text.textProperty().bind(item.textProperty());
+            pictures.getChildren().setAll(item.pictures().isEmpty() ? List.of() : List.of(AttachmentsView.strip(item.pictures())));
+            pictures.setManaged(!item.pictures().isEmpty());
             thinking.textProperty().bind(item.thinkingProperty());
             thinking.visibleProperty().bind(item.thinkingProperty().isNotEmpty());
             thinking.managedProperty().bind(thinking.visibleProperty());

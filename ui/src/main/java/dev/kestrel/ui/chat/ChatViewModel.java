@@ -1,17 +1,26 @@
 package dev.kestrel.ui.chat;
 
 import dev.kestrel.app.Failure;
+import dev.kestrel.app.chat.Attachment;
 import dev.kestrel.app.chat.ChatService;
 import dev.kestrel.app.chat.HistoryMessage;
 import dev.kestrel.app.chat.Reply;
 import dev.kestrel.app.chat.ReplyEvent;
 import dev.kestrel.app.chat.ReplyStats;
 import dev.kestrel.app.chat.ThinkingStop;
+import dev.kestrel.app.chat.Thumbnail;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -33,6 +42,8 @@ import javafx.collections.ObservableList;
  */
 public final class ChatViewModel {
 
+    static final long PROGRESS_INTERVAL_MS = 50;
+
     private final Executor ui;
     private final Executor background;
     private final ObservableList<MessageItem> messages = FXCollections.observableArrayList();
@@ -43,6 +54,10 @@ public final class ChatViewModel {
     private final ReadOnlyIntegerWrapper historyChanges = new ReadOnlyIntegerWrapper(this, "historyChanges");
     private final ObjectProperty<ThinkingStop> thinking = new SimpleObjectProperty<>(this, "thinking", ThinkingStop.UNLIMITED);
     private final ReadOnlyBooleanWrapper canThink = new ReadOnlyBooleanWrapper(this, "canThink");
+    private final ObservableList<AttachmentItem> attachments = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper attachmentNotice = new ReadOnlyStringWrapper(this, "attachmentNotice", "");
+    private final ReadOnlyBooleanWrapper canSend = new ReadOnlyBooleanWrapper(this, "canSend");
+    private final ReadOnlyBooleanWrapper canSee = new ReadOnlyBooleanWrapper(this, "canSee");
     private ChatService service;
     private OptionalLong conversation = OptionalLong.empty();
     private Reply reply;
@@ -51,6 +66,18 @@ public final class ChatViewModel {
     public ChatViewModel(Executor ui, Executor background) {
         this.ui = ui;
         this.background = background;
+        Runnable sendable = () -> canSend.set(ready.get() && !replying.get()
+                && attachments.stream().noneMatch(a -> a.readingProperty().get())
+                && (!draft.get().isBlank() || !attachments.isEmpty()));
+        draft.addListener((obs, old, now) -> sendable.run());
+        ready.addListener((obs, old, now) -> sendable.run());
+        replying.addListener((obs, old, now) -> sendable.run());
+        attachments.addListener((javafx.collections.ListChangeListener<AttachmentItem>) change -> {
+            while (change.next()) {
+                change.getAddedSubList().forEach(a -> a.readingProperty().addListener((obs, old, now) -> sendable.run()));
+            }
+            sendable.run();
+        });
     }
 
     /** The model is loaded: chatting can start. */
@@ -58,6 +85,7 @@ public final class ChatViewModel {
         this.service = chat;
         status.set(chat.historyNotice().orElse(chat.modelName() + " · " + chat.device()));
         canThink.set(chat.canThink());
+        canSee.set(chat.canSee());
         ready.set(true);
         historyChanges.set(historyChanges.get() + 1);
     }
@@ -70,11 +98,18 @@ public final class ChatViewModel {
 
     public void send() {
         String text = draft.get().strip();
-        if (text.isEmpty() || !ready.get() || replying.get()) {
+        if (!canSend.get()) {
+            return;
+        }
+        List<Attachment> files = attachments.stream().flatMap(a -> a.toSend().stream()).toList();
+        List<Thumbnail> pictures = attachments.stream().flatMap(a -> a.chosenThumbnails().stream()).toList();
+        if (text.isEmpty() && pictures.isEmpty()) {
             return;
         }
         draft.set("");
-        MessageItem question = new MessageItem(MessageItem.Author.USER, text);
+        attachments.clear();
+        attachmentNotice.set("");
+        MessageItem question = new MessageItem(MessageItem.Author.USER, text, pictures);
         MessageItem answer = new MessageItem(MessageItem.Author.ASSISTANT, "");
         answer.setFooter("writing…");
         messages.addAll(question, answer);
@@ -86,7 +121,7 @@ public final class ChatViewModel {
         ThinkingStop budget = thinking.get();
         background.execute(() -> {
             try {
-                Reply started = service.send(target, text, budget, event -> onEvent(event, answer, streaming, thoughts));
+                Reply started = service.send(target, text, files, budget, event -> onEvent(event, answer, streaming, thoughts));
                 ui.execute(() -> {
                     reply = started;
                     conversation = OptionalLong.of(started.conversationId());
@@ -103,6 +138,74 @@ public final class ChatViewModel {
                 });
             }
         });
+    }
+
+    /** Attaches files (images, PDFs): each is read in the background and its pictures start encoding at once. */
+    public void attach(List<Path> files) {
+        for (Path file : files) {
+            String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+            attachWith(name, chat -> chat.attach(file));
+        }
+    }
+
+    /** Attaches a picture pasted from the clipboard: opaque ARGB pixels, row by row. */
+    public void attachPixels(String name, int width, int height, int[] argb) {
+        attachWith(name, chat -> chat.attachPixels(name, width, height, argb));
+    }
+
+    private void attachWith(String name, Function<ChatService, Attachment> read) {
+        if (service == null) {
+            attachmentNotice.set("'" + name + "' cannot be attached before the model is loaded");
+            return;
+        }
+        ChatService chat = service;
+        AttachmentItem item = new AttachmentItem(name);
+        attachments.add(item);
+        attachmentNotice.set("");
+        background.execute(() -> {
+            try {
+                Attachment attachment = read.apply(chat);
+                ui.execute(() -> {
+                    if (item.isRemoved()) {
+                        attachment.discard();
+                        return;
+                    }
+                    item.read(attachment);
+                    followEncoding(item);
+                });
+            } catch (RuntimeException e) {
+                String message = Failure.of(e).message();
+                ui.execute(() -> {
+                    attachments.remove(item);
+                    attachmentNotice.set(message);
+                });
+            }
+        });
+    }
+
+    /** Polls the item's encodings until they end: ONNX Runtime reports no progress, but tiles are counted as batches finish. */
+    private void followEncoding(AttachmentItem item) {
+        Thread.ofVirtual().name("kestrel-encoding-progress").start(() -> {
+            try {
+                while (true) {
+                    CompletableFuture<Boolean> ended = new CompletableFuture<>();
+                    ui.execute(() -> ended.complete(item.isRemoved() || item.refresh()));
+                    // A UI thread that no longer runs tasks (the window closed) ends the polling too.
+                    if (ended.get(10, TimeUnit.SECONDS)) {
+                        return;
+                    }
+                    Thread.sleep(PROGRESS_INTERVAL_MS);
+                }
+            } catch (InterruptedException | ExecutionException | TimeoutException | RejectedExecutionException e) {
+                // Nothing to follow any more.
+            }
+        });
+    }
+
+    /** Removes an attached file before sending; its encodings stop. */
+    public void remove(AttachmentItem item) {
+        item.remove();
+        attachments.remove(item);
     }
 
     /** Stops the reply being written; its text so far is kept. */
@@ -202,6 +305,26 @@ public final class ChatViewModel {
     /** Whether the model can think; the budget means nothing otherwise. */
     public ReadOnlyBooleanProperty canThinkProperty() {
         return canThink.getReadOnlyProperty();
+    }
+
+    /** Whether the model can look at images, so that files can be attached. */
+    public ReadOnlyBooleanProperty canSeeProperty() {
+        return canSee.getReadOnlyProperty();
+    }
+
+    /** The files attached to the message being written. */
+    public ObservableList<AttachmentItem> attachments() {
+        return attachments;
+    }
+
+    /** Why the last file could not be attached, until the next one is or the message is sent; empty otherwise. */
+    public ReadOnlyStringProperty attachmentNoticeProperty() {
+        return attachmentNotice.getReadOnlyProperty();
+    }
+
+    /** Whether Send would send: the model is ready, no reply is being written, no file is still read, and there is text or a file. */
+    public ReadOnlyBooleanProperty canSendProperty() {
+        return canSend.getReadOnlyProperty();
     }
 
     public ObservableList<MessageItem> messages() {

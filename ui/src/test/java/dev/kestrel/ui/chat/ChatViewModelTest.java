@@ -7,11 +7,9 @@ import dev.kestrel.app.BundledModels;
 import dev.kestrel.app.chat.ChatService;
 import dev.kestrel.app.chat.ThinkingStop;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +26,7 @@ class ChatViewModelTest {
     @TempDir
     Path home;
 
-    ExecutorService uiThread = Executors.newSingleThreadExecutor();
+    UiThread ui = new UiThread();
     ExecutorService background = Executors.newSingleThreadExecutor();
     ChatService service;
     ChatViewModel model;
@@ -36,15 +34,14 @@ class ChatViewModelTest {
     @BeforeEach
     void open() {
         service = ChatService.open(new AppPaths(home), BundledModels.defaultModel());
-        model = new ChatViewModel(uiThread, background);
+        model = new ChatViewModel(ui.executor(), background);
     }
 
     @AfterEach
     void close() throws InterruptedException {
         service.close();
-        uiThread.shutdown();
         background.shutdown();
-        uiThread.awaitTermination(5, TimeUnit.SECONDS);
+        ui.close();
     }
 
     @Test
@@ -142,7 +139,7 @@ class ChatViewModelTest {
     @Test
     void theLatestConversationOpensOnStart() {
         sendAndWait("hello");
-        ChatViewModel restarted = new ChatViewModel(uiThread, background);
+        ChatViewModel restarted = new ChatViewModel(ui.executor(), background);
         onUi(() -> {
             restarted.attach(service);
             restarted.openLatest();
@@ -178,33 +175,10 @@ class ChatViewModelTest {
     }
 
     private void awaitUi(Callable<Boolean> condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!onUi(condition)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for the view model");
-            }
-            sleep();
-        }
+        ui.await(condition);
     }
 
     private <T> T onUi(Callable<T> action) {
-        try {
-            return uiThread.submit(action).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof AssertionError assertion) {
-                throw assertion;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(10);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return ui.call(action);
     }
 }

@@ -32,4 +32,21 @@ public record PageRange(List<Integer> pages) {
         }
         return new PageRange(new ArrayList<>(pages));
     }
+
+    /** The pages as a person writes them, runs joined: {@code 1-3,5}; {@link #parse} reads it back. */
+    public String text() {
+        StringBuilder out = new StringBuilder();
+        List<Integer> sorted = new ArrayList<>(new TreeSet<>(pages));
+        for (int i = 0; i < sorted.size(); i++) {
+            int first = sorted.get(i);
+            while (i + 1 < sorted.size() && sorted.get(i + 1) == sorted.get(i) + 1) {
+                i++;
+            }
+            out.append(out.isEmpty() ? "" : ",").append(first);
+            if (sorted.get(i) != first) {
+                out.append('-').append(sorted.get(i));
+            }
+        }
+        return out.toString();
+    }
 }

@@ -45,12 +45,8 @@ public final class PdfPages {
      */
     public static List<Page> render(byte[] bytes, String name, Optional<PageRange> range, int targetLongSide) {
         String hash = ImageKey.sha256Hex(bytes);
-        try (PDDocument document = Loader.loadPDF(bytes)) {
-            int count = document.getNumberOfPages();
-            if (count == 0) {
-                throw new InvalidRequestException("PDF '" + name + "' has no pages");
-            }
-            List<Integer> pages = choose(range, count, name);
+        return read(bytes, name, document -> {
+            List<Integer> pages = choose(range, document.getNumberOfPages(), name);
             PDFRenderer renderer = new PDFRenderer(document);
             PDFTextStripper text = new PDFTextStripper();
             List<Page> result = new ArrayList<>();
@@ -66,6 +62,25 @@ public final class PdfPages {
                         text.getText(document).strip()));
             }
             return result;
+        });
+    }
+
+    /** How many pages the PDF has (at least one: a PDF without pages is refused). */
+    public static int pageCount(byte[] bytes, String name) {
+        return read(bytes, name, PDDocument::getNumberOfPages);
+    }
+
+    private interface DocumentReader<T> {
+        T read(PDDocument document) throws IOException;
+    }
+
+    /** Opens the PDF for {@code reader}, turning every way a PDF can fail into a message that names it. */
+    private static <T> T read(byte[] bytes, String name, DocumentReader<T> reader) {
+        try (PDDocument document = Loader.loadPDF(bytes)) {
+            if (document.getNumberOfPages() == 0) {
+                throw new InvalidRequestException("PDF '" + name + "' has no pages");
+            }
+            return reader.read(document);
         } catch (InvalidPasswordException e) {
             throw new InvalidRequestException("PDF '" + name + "' is protected by a password; save an unprotected copy and attach that");
         } catch (IOException e) {

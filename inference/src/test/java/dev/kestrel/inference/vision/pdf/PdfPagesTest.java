@@ -66,6 +66,15 @@ class PdfPagesTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessage("PDF 'a.pdf' has 3 pages, so it has no page 5");
         assertThatThrownBy(() -> PageRange.parse("2-x")).isInstanceOf(InvalidRequestException.class)
                 .hasMessage("'2-x' is not a page range; write pages like 1-3,5");
+        assertThat(PdfPages.pageCount(bytes, "a.pdf")).isEqualTo(3);
+    }
+
+    @Test
+    void aPageRangeIsWrittenBackAsAPersonWouldWriteIt() {
+        assertThat(PageRange.parse("5, 1-3").text()).isEqualTo("1-3,5");
+        assertThat(new PageRange(List.of(9, 2, 3, 4, 7, 8)).text()).isEqualTo("2-4,7-9");
+        assertThat(new PageRange(List.of(4)).text()).isEqualTo("4");
+        assertThat(PageRange.parse(new PageRange(List.of(1, 3, 5, 6)).text()).pages()).containsExactly(1, 3, 5, 6);
     }
 
     @Test

@@ -1,0 +1,98 @@
+package dev.kestrel.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kestrel.app.AppPaths;
+import dev.kestrel.app.BundledModels;
+import dev.kestrel.ui.chat.AttachmentItem;
+import dev.kestrel.ui.chat.MessageItem;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Images in the real window under X, on the tiny SmolVLM: pasted files become thumbnails, encode, and are asked about. */
+@ExtendWith(ApplicationExtension.class)
+class KestrelWindowImageTest {
+
+    static final Path SMOLVLM = BundledModels.root().orElseThrow().resolve("fixtures/tiny-smolvlm");
+    static final Path SHAPES = SMOLVLM.resolve("reference/shapes-150x90.png");
+
+    @TempDir
+    static Path home;
+
+    KestrelWindow window;
+
+    @BeforeAll
+    static void requireDisplay() {
+        Displays.missing().ifPresent(reason -> {
+            throw new IllegalStateException(reason + ": run the tests with .ci/run, which starts Xvfb");
+        });
+    }
+
+    @Start
+    void start(Stage stage) {
+        window = KestrelWindow.show(stage, new AppPaths(home), () -> SMOLVLM);
+    }
+
+    @AfterEach
+    void close() {
+        window.close();
+    }
+
+    private static ListView<MessageItem> messages(FxRobot robot) {
+        return robot.lookup("#messages").queryListView();
+    }
+
+    @Test
+    void aPastedImageShowsAThumbnailThatEncodesAndTheQuestionAboutItIsAnswered(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().canSeeProperty().get());
+        assertThat(robot.lookup("#attach").queryAs(Button.class).isDisabled()).isFalse();
+
+        robot.interact(() -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putFiles(List.of(SHAPES.toFile()));
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+        robot.clickOn("#composer").press(KeyCode.CONTROL).type(KeyCode.V).release(KeyCode.CONTROL);
+
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().attachments().size() == 1
+                && !window.chat().attachments().getFirst().pictures().isEmpty()
+                && window.chat().attachments().getFirst().pictures().getFirst().encodedProperty().get());
+        AttachmentItem attached = window.chat().attachments().getFirst();
+        assertThat(attached.name()).isEqualTo("shapes-150x90.png");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".attachment-thumbnail").queryAllAs(ImageView.class)).singleElement()
+                .satisfies(view -> assertThat(view.isVisible()).isTrue());
+        assertThat(robot.lookup("#composer").queryTextInputControl().getText()).as("a file pastes as a file, not as text").isEmpty();
+        robot.interact(() -> Screenshots.save(messages(robot).getScene(), "image-attached"));
+
+        robot.clickOn("#composer").write("What is in this picture?").type(KeyCode.ENTER);
+        ListView<MessageItem> messages = messages(robot);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> messages.getItems().size() == 2
+                && messages.getItems().get(1).footerProperty().get().contains("tokens"));
+        assertThat(messages.getItems().getFirst().pictures()).hasSize(1);
+        assertThat(messages.getItems().get(1).text()).isNotBlank();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".message-picture").queryAllAs(ImageView.class)).hasSize(1);
+        assertThat(window.chat().attachments()).isEmpty();
+        assertThat(robot.lookup("#attachment-notice").queryAs(Label.class).isVisible()).isFalse();
+        robot.interact(() -> Screenshots.save(messages.getScene(), "image-question"));
+    }
+}

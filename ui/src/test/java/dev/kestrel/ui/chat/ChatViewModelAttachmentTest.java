@@ -1,0 +1,132 @@
+package dev.kestrel.ui.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kestrel.app.AppPaths;
+import dev.kestrel.app.BundledModels;
+import dev.kestrel.app.chat.ChatService;
+import dev.kestrel.app.chat.ThinkingStop;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Attaching files in the composer, without a window, over the real chat service and the tiny SmolVLM. */
+class ChatViewModelAttachmentTest {
+
+    static final Path SMOLVLM = BundledModels.root().orElseThrow().resolve("fixtures/tiny-smolvlm");
+    static final Path SHAPES = SMOLVLM.resolve("reference/shapes-150x90.png");
+
+    @TempDir
+    Path home;
+
+    UiThread ui = new UiThread();
+    ExecutorService background = Executors.newSingleThreadExecutor();
+    ChatService service;
+    ChatViewModel model;
+
+    @BeforeEach
+    void open() {
+        service = ChatService.open(new AppPaths(home), SMOLVLM);
+        model = new ChatViewModel(ui.executor(), background);
+        ui.run(() -> model.attach(service));
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        service.close();
+        background.shutdown();
+        ui.close();
+    }
+
+    @Test
+    void anAttachedImageShowsItsEncodingAndIsSentWithTheQuestion() {
+        ui.run(() -> {
+            assertThat(model.canSeeProperty().get()).isTrue();
+            model.attach(List.of(SHAPES));
+            assertThat(model.attachments()).singleElement().satisfies(item -> {
+                assertThat(item.name()).isEqualTo("shapes-150x90.png");
+                assertThat(item.readingProperty().get()).isTrue();
+            });
+            assertThat(model.canSendProperty().get()).as("not while a file is read").isFalse();
+        });
+        ui.await(() -> !model.attachments().getFirst().readingProperty().get()
+                && model.attachments().getFirst().pictures().getFirst().encodedProperty().get());
+        ui.run(() -> {
+            AttachmentItem.PictureItem picture = model.attachments().getFirst().pictures().getFirst();
+            assertThat(picture.progressProperty().get()).isEqualTo(1.0);
+            assertThat(picture.failureProperty().get()).isEmpty();
+            assertThat(model.canSendProperty().get()).as("a picture alone can be sent").isTrue();
+            model.thinkingProperty().set(ThinkingStop.OFF);
+            model.draftProperty().set("What is in this picture?");
+            model.send();
+            assertThat(model.attachments()).isEmpty();
+            assertThat(model.messages().getFirst().pictures()).singleElement()
+                    .satisfies(t -> assertThat(t.width()).isEqualTo(150));
+        });
+        ui.await(() -> !model.replyingProperty().get() && model.messages().getLast().footerProperty().get().contains("tokens"));
+
+        // Opened again, the question shows its picture.
+        long conversation = ui.call(() -> model.conversation().orElseThrow());
+        ui.run(() -> model.newConversation());
+        ui.run(() -> model.open(conversation));
+        ui.await(() -> model.messages().size() == 2);
+        assertThat(ui.call(() -> model.messages().getFirst().pictures())).hasSize(1);
+    }
+
+    @Test
+    void aBrokenFileIsNamedAndLeavesTheRestAsItWas() throws IOException {
+        byte[] png = Files.readAllBytes(SHAPES);
+        Path broken = Files.write(home.resolve("broken.png"), Arrays.copyOf(png, 100));
+        ui.run(() -> {
+            model.draftProperty().set("keep this draft");
+            model.attach(List.of(SHAPES, broken));
+        });
+        ui.await(() -> model.attachments().size() == 1 && !model.attachmentNoticeProperty().get().isEmpty());
+        ui.run(() -> {
+            assertThat(model.attachmentNoticeProperty().get()).contains("broken.png");
+            assertThat(model.attachments().getFirst().name()).isEqualTo("shapes-150x90.png");
+            assertThat(model.draftProperty().get()).isEqualTo("keep this draft");
+        });
+    }
+
+    @Test
+    void aRemovedFileIsNotSentAndAPdfSendsOnlyThePagesLeftChosen() throws IOException {
+        Path pdf = Files.write(home.resolve("notes.pdf"), pdf(3));
+        ui.run(() -> model.attach(List.of(SHAPES, pdf)));
+        ui.await(() -> model.attachments().stream().noneMatch(a -> a.readingProperty().get()));
+        ui.run(() -> {
+            model.remove(model.attachments().getFirst());
+            AttachmentItem notes = model.attachments().getFirst();
+            assertThat(notes.isPdf()).isTrue();
+            assertThat(notes.pictures()).extracting(AttachmentItem.PictureItem::page).containsExactly(1, 2, 3);
+            notes.pictures().get(0).chosenProperty().set(false);
+            model.thinkingProperty().set(ThinkingStop.OFF);
+            model.draftProperty().set("Read these");
+            model.send();
+            assertThat(model.messages().getFirst().pictures()).hasSize(2);
+        });
+        ui.await(() -> !model.replyingProperty().get() && model.messages().getLast().footerProperty().get().contains("tokens"));
+    }
+
+    static byte[] pdf(int pages) throws IOException {
+        try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            for (int i = 0; i < pages; i++) {
+                document.addPage(new PDPage(PDRectangle.A6));
+            }
+            document.save(out);
+            return out.toByteArray();
+        }
+    }
+}
