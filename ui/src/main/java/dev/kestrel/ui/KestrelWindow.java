@@ -15,6 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.control.SplitPane;
 import javafx.stage.Stage;
 
@@ -38,10 +41,17 @@ public final class KestrelWindow implements AutoCloseable {
 
     private KestrelWindow(Stage stage, Supplier<Path> model, AppPaths paths) {
         SidebarView sidebarView = new SidebarView(sidebar, chat::newConversation, chat::open);
+        sidebar.setOnDeleted(chat::deleted);
         SplitPane split = new SplitPane(sidebarView, chatView);
         split.setDividerPositions(0.24);
         SplitPane.setResizableWithParent(sidebarView, false);
         Scene scene = new Scene(split, 960, 680);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), () -> {
+            chat.newConversation();
+            chatView.focusComposer();
+        });
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), sidebarView::focusSearch);
+        stage.setOnHiding(e -> sidebar.commitDelete());
         scene.getStylesheets().add(Objects.requireNonNull(KestrelWindow.class.getResource("theme/kestrel.css")).toExternalForm());
         stage.setTitle(TITLE);
         stage.setScene(scene);

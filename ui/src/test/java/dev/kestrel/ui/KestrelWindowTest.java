@@ -6,6 +6,8 @@ import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.BundledModels;
 import dev.kestrel.app.chat.ChatService;
 import dev.kestrel.app.chat.ConversationSummary;
+import dev.kestrel.app.chat.HistoryHit;
+import dev.kestrel.ui.sidebar.SidebarViewModel;
 import dev.kestrel.ui.chat.MessageItem;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,7 @@ class KestrelWindowTest {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
                 () -> robot.lookup("#status").queryAs(Label.class).getText().endsWith("CPUExecutionProvider"));
 
+        robot.interact(() -> Screenshots.save(robot.window(0).getScene(), "empty"));
         Slider thinking = robot.lookup("#thinking-budget").queryAs(Slider.class);
         assertThat(thinking.isDisabled()).isEqualTo(!window.chat().canThinkProperty().get());
         assertThat(thinking.getValue()).isEqualTo(ThinkingStop.UNLIMITED.ordinal());
@@ -73,8 +76,9 @@ class KestrelWindowTest {
                 .containsExactly("hello", ", I am Kestrel, an offline assistant that sees and thinks.");
         assertThat(robot.lookup(".footer").queryAllAs(Label.class)).anySatisfy(
                 footer -> assertThat(footer.getText()).contains("tokens/s"));
-        ListView<ConversationSummary> conversations = robot.lookup("#conversations").queryListView();
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.sidebar().conversations().size() == 1);
+        ListView<SidebarViewModel.Row> rows = robot.lookup("#conversations").queryListView();
+        assertThat(rows.getItems()).hasSize(2).first().isEqualTo(new SidebarViewModel.Row.Heading("Today"));
 
         // Restart: close everything, then open a new window over the same data folder.
         robot.interact(() -> {
@@ -92,6 +96,17 @@ class KestrelWindowTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.sidebar().conversations().size() == 1);
         // The reopened conversation brings its thinking budget back to the slider.
         assertThat(window.chat().thinkingProperty().get()).isEqualTo(ThinkingStop.T256);
+
+        // Findable by search (Ctrl+F): a hit opens its conversation in place.
+        robot.interact(() -> window.chat().newConversation());
+        robot.press(KeyCode.CONTROL).type(KeyCode.F).release(KeyCode.CONTROL).write("offline");
+        ListView<HistoryHit> hits = robot.lookup("#search-results").queryListView();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> hits.isVisible() && !hits.getItems().isEmpty());
+        assertThat(hits.getItems().getFirst().title()).isEqualTo("hello");
+        robot.clickOn(robot.lookup(".hit-title").queryAs(Label.class));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.chat().messages().size() == 2);
+        assertThat(window.chat().focusedMessageProperty().get()).isEqualTo(1);
+        robot.interact(() -> Screenshots.save(hits.getScene(), "search"));
     }
 
     private static void waitForReply(ListView<MessageItem> messages) throws TimeoutException {

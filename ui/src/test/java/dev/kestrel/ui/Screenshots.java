@@ -15,11 +15,11 @@ import javax.imageio.ImageIO;
  * folder the {@code kestrel.screenshots} property names ({@code -Dkestrel.screenshots=$PWD/docs/screenshots}
  * refreshes the committed ones). Call on the JavaFX thread.
  */
-final class Screenshots {
+public final class Screenshots {
 
     private Screenshots() {}
 
-    static Path save(Scene scene, String name) {
+    public static Path save(Scene scene, String name) {
         WritableImage shot = scene.snapshot(null);
         int width = (int) shot.getWidth();
         int height = (int) shot.getHeight();

@@ -20,6 +20,7 @@ import dev.kestrel.storage.Database;
 import dev.kestrel.storage.Message;
 import dev.kestrel.storage.MessageAttachment;
 import dev.kestrel.storage.MessageStatus;
+import dev.kestrel.storage.NewAttachment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Chatting with one model over the stored history: a message is stored, the reply row is created
@@ -44,11 +46,13 @@ public final class ChatService implements AutoCloseable {
 
     static final int MAX_REPLY_TOKENS = 1024;
     private static final int TITLE_LENGTH = 60;
+    private static final int MAX_TITLE = 200;
     private static final System.Logger LOG = System.getLogger(ChatService.class.getName());
 
     private final LanguageModel model;
     private final Database database;
     private final Set<Reply> active = ConcurrentHashMap.newKeySet();
+    private volatile Decoding decoding = Decoding.MODEL_DEFAULT;
     private final ExecutorService engine = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "kestrel-engine");
         thread.setDaemon(true);
@@ -78,6 +82,19 @@ public final class ChatService implements AutoCloseable {
     public Optional<String> historyNotice() {
         return database.damagedCopy().map(copy -> "The history database was damaged, so Kestrel started a new one."
                 + " The old file is kept, unchanged, at " + copy + ".");
+    }
+
+    /** How replies choose their tokens. */
+    public enum Decoding {
+        /** The model's own sampling settings (generation_config.json), with a fresh seed for every reply. */
+        MODEL_DEFAULT,
+        /** Always the most likely token: the same question gets the same reply. */
+        GREEDY
+    }
+
+    /** Chooses how the next replies pick their tokens. */
+    public void setDecoding(Decoding choice) {
+        decoding = choice;
     }
 
     /** Whether the model has a thinking mode, so that a thinking budget means something. */
@@ -110,10 +127,48 @@ public final class ChatService implements AutoCloseable {
         return model.device();
     }
 
+    /** The conversations, pinned ones first, then the most recently active. */
     public List<ConversationSummary> conversations(int limit) {
         return database.conversations().recent(limit).stream()
-                .map(c -> new ConversationSummary(c.id(), c.title(), c.updatedAt()))
+                .map(c -> new ConversationSummary(c.id(), c.title(), c.updatedAt(), c.pinned()))
                 .toList();
+    }
+
+    /** Renames a conversation; the title is trimmed, one line, and may not be empty. */
+    public void rename(long conversationId, String title) {
+        String line = title.strip().replaceAll("\\s+", " ");
+        if (line.isEmpty()) {
+            throw new AppException("a conversation's title may not be empty");
+        }
+        mustExist(conversationId);
+        database.conversations().rename(conversationId, line.length() <= MAX_TITLE ? line : line.substring(0, MAX_TITLE));
+    }
+
+    /** Pins a conversation to the top of the list, or unpins it. */
+    public void pin(long conversationId, boolean pinned) {
+        mustExist(conversationId);
+        database.conversations().pin(conversationId, pinned);
+    }
+
+    /** Deletes a conversation with its messages, and the attached files nothing else uses. */
+    public void delete(long conversationId) {
+        if (!database.conversations().delete(conversationId)) {
+            throw new AppException("conversation " + conversationId + " does not exist");
+        }
+    }
+
+    /** Searches every title and message (words; the last one a prefix while it is typed), best first. */
+    public List<HistoryHit> search(String text, int limit) {
+        return database.search().search(text, 0, limit).stream()
+                .map(hit -> new HistoryHit(hit.conversationId(), hit.title(), hit.messageId(), hit.snippet().text(),
+                        hit.snippet().highlights().stream().map(r -> new HistoryHit.Highlight(r.start(), r.end())).toList()))
+                .toList();
+    }
+
+    private void mustExist(long conversationId) {
+        if (database.conversations().find(conversationId).isEmpty()) {
+            throw new AppException("conversation " + conversationId + " does not exist");
+        }
     }
 
     /** A conversation's latest branch, as the window shows it, with thumbnails of the files attached. */
@@ -184,32 +239,87 @@ public final class ChatService implements AutoCloseable {
                         .orElseThrow(() -> new AppException("conversation " + conversationId.getAsLong() + " does not exist"))
                         .id()
                 : database.conversations().create(title(text.isBlank() ? sent.getFirst().name() : text), model.folder().name()).id();
-        // The budget is remembered per conversation, so that reopening it brings the same setting back.
-        database.conversations().setThinkBudget(conversation,
-                OptionalInt.of(thinking.isUnlimited() ? dev.kestrel.storage.Conversation.UNLIMITED : thinking.tokens()));
         List<Message> earlier = database.messages().latestBranch(conversation);
         OptionalLong parent = earlier.isEmpty() ? OptionalLong.empty() : OptionalLong.of(earlier.getLast().id());
         Message question = database.messages().append(conversation, parent, dev.kestrel.storage.Role.USER, text,
                 Attachment.stored(sent));
-        Sampling sampling = model.defaultSampling(ThreadLocalRandom.current().nextLong());
+        List<Attachment.Picture> pictures = sent.stream().flatMap(f -> f.chosen().stream()).toList();
+        // Waits for pictures still encoding; usually they were encoded while the question was typed.
+        return answer(conversation, question, thinking, listener, notices -> {
+            List<ChatMessage> turns = new ArrayList<>(asTurns(earlier, database, model, notices));
+            turns.add(ChatMessage.user(text, Attachment.encoded(pictures)));
+            return turns;
+        });
+    }
+
+    /**
+     * Writes another reply to the last question of the conversation's latest branch, beside the
+     * replies it has (a branch of the history); the window then shows the new one.
+     */
+    public Reply regenerate(long conversationId, ThinkingStop thinking, Consumer<? super ReplyEvent> listener) {
+        mustExist(conversationId);
+        List<Message> branch = database.messages().latestBranch(conversationId);
+        int last = lastQuestion(branch);
+        if (last < 0) {
+            throw new AppException("conversation " + conversationId + " has no question to answer again");
+        }
+        List<Message> asked = branch.subList(0, last + 1);
+        return answer(conversationId, branch.get(last), thinking.budget(), listener, notices -> asTurns(asked, database, model, notices));
+    }
+
+    /**
+     * Asks an edited version of an earlier question, with the same files, as a new branch from where
+     * that question was asked; the original question and what followed it stay in the history.
+     */
+    public Reply edit(long conversationId, long questionId, String text, ThinkingStop thinking, Consumer<? super ReplyEvent> listener) {
+        Message original = database.messages().find(questionId)
+                .filter(m -> m.conversationId() == conversationId && m.role() == dev.kestrel.storage.Role.USER)
+                .orElseThrow(() -> new AppException("message " + questionId + " is not a question of conversation " + conversationId));
+        List<NewAttachment> files = database.attachments().ofMessage(questionId).stream()
+                .map(f -> new NewAttachment(f.name(), f.attachment().mimeType(), database.attachments().bytes(f.attachment().sha256()),
+                        f.attachment().width(), f.attachment().height(), f.attachment().pages(), f.pages()))
+                .toList();
+        if (text.isBlank() && files.isEmpty()) {
+            throw new AppException("the message is empty");
+        }
+        Message question = database.messages().append(conversationId, original.parentId(), dev.kestrel.storage.Role.USER, text, files);
+        List<Message> asked = database.messages().thread(question.id());
+        return answer(conversationId, question, thinking.budget(), listener, notices -> asTurns(asked, database, model, notices));
+    }
+
+    private static int lastQuestion(List<Message> branch) {
+        for (int i = branch.size() - 1; i >= 0; i--) {
+            if (branch.get(i).role() == dev.kestrel.storage.Role.USER) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Starts the reply to {@code question}: its row now, its text on the engine thread, where {@code
+     * turns} builds what the model reads (the files of earlier turns are read back there).
+     */
+    private Reply answer(long conversation, Message question, ThinkingBudget thinking, Consumer<? super ReplyEvent> listener,
+            Function<Consumer<String>, List<ChatMessage>> turns) {
+        // The budget is remembered per conversation, so that reopening it brings the same setting back.
+        database.conversations().setThinkBudget(conversation,
+                OptionalInt.of(thinking.isUnlimited() ? dev.kestrel.storage.Conversation.UNLIMITED : thinking.tokens()));
+        Sampling sampling = decoding == Decoding.GREEDY ? Sampling.GREEDY : model.defaultSampling(ThreadLocalRandom.current().nextLong());
         Message replyRow = database.messages().startReply(conversation, question.id(), model.folder().name(),
                 HistoryTurn.settings(sampling));
         Reply reply = new Reply(conversation, question.id(), replyRow.id());
-
-        List<Attachment.Picture> pictures = sent.stream().flatMap(f -> f.chosen().stream()).toList();
         active.add(reply);
-        engine.execute(() -> write(reply, earlier, ChatMessage.user(text, List.of()), pictures, sampling, thinking, listener));
+        engine.execute(() -> write(reply, turns, sampling, thinking, listener));
         return reply;
     }
 
-    private void write(Reply reply, List<Message> earlier, ChatMessage question, List<Attachment.Picture> pictures, Sampling sampling,
-            ThinkingBudget thinking, Consumer<? super ReplyEvent> listener) {
+    private void write(Reply reply, Function<Consumer<String>, List<ChatMessage>> turns, Sampling sampling, ThinkingBudget thinking,
+            Consumer<? super ReplyEvent> listener) {
         Consumer<String> notices = notice -> listener.accept(new ReplyEvent.Notice(notice));
         ReplyRecorder recorder = new ReplyRecorder(database, reply.replyId(), notices);
         try {
-            // Waits for pictures still encoding; usually they were encoded while the question was typed.
-            List<ChatMessage> conversation = new ArrayList<>(asTurns(earlier, database, model, notices));
-            conversation.add(ChatMessage.user(question.content(), Attachment.encoded(pictures)));
+            List<ChatMessage> conversation = turns.apply(notices);
             int reserve = Math.min(MAX_REPLY_TOKENS, model.contextLength() / 4);
             PreparedPrompt prompt = model.fit(conversation, thinking, reserve);
             if (prompt.droppedMessages() > 0) {

@@ -2,5 +2,5 @@ package dev.kestrel.app.chat;
 
 import java.time.Instant;
 
-/** A stored conversation in a list. */
-public record ConversationSummary(long id, String title, Instant updatedAt) {}
+/** A stored conversation as a list shows it; pinned ones come first. */
+public record ConversationSummary(long id, String title, Instant updatedAt, boolean pinned) {}

@@ -71,6 +71,68 @@ class ChatServiceTest {
     }
 
     @Test
+    void conversationsAreRenamedPinnedFoundAndDeleted() throws Exception {
+        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+            chat.send(OptionalLong.empty(), "hello zebra", e -> {}).done().get(30, TimeUnit.SECONDS);
+            long older = chat.conversations(1).getFirst().id();
+            chat.send(OptionalLong.empty(), "Kestrel", e -> {}).done().get(30, TimeUnit.SECONDS);
+            long newer = chat.conversations(1).getFirst().id();
+            assertThat(chat.conversations(10)).extracting(ConversationSummary::id).containsExactly(newer, older);
+
+            chat.pin(older, true);
+            chat.rename(older, "  Greetings \n and more  ");
+            assertThat(chat.conversations(10)).extracting(ConversationSummary::id, ConversationSummary::title, ConversationSummary::pinned)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(older, "Greetings and more", true),
+                            org.assertj.core.groups.Tuple.tuple(newer, "Kestrel", false));
+            assertThatThrownBy(() -> chat.rename(older, " ")).isInstanceOf(AppException.class)
+                    .hasMessage("a conversation's title may not be empty");
+
+            List<HistoryHit> hits = chat.search("zeb", 10);
+            assertThat(hits).isNotEmpty().allSatisfy(hit -> assertThat(hit.conversationId()).isEqualTo(older));
+            HistoryHit hit = hits.stream().filter(h -> h.messageId().isPresent()).findFirst().orElseThrow();
+            HistoryHit.Highlight mark = hit.highlights().getFirst();
+            assertThat(hit.snippet().substring(mark.start(), mark.end())).isEqualTo("zebra");
+            assertThat(chat.messages(older)).extracting(HistoryMessage::id).contains(hit.messageId().getAsLong());
+
+            chat.delete(older);
+            assertThat(chat.conversations(10)).extracting(ConversationSummary::id).containsExactly(newer);
+            assertThat(chat.search("zebra", 10)).isEmpty();
+            assertThatThrownBy(() -> chat.delete(older)).hasMessage("conversation " + older + " does not exist");
+            assertThatThrownBy(() -> chat.pin(older, false)).hasMessage("conversation " + older + " does not exist");
+        }
+    }
+
+    @Test
+    void aRegeneratedReplyAndAnEditedQuestionAreNewBranchesThatTheWindowShowsNext() throws Exception {
+        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+            Reply first = chat.send(OptionalLong.empty(), "hello", e -> {});
+            first.done().get(30, TimeUnit.SECONDS);
+            long conversation = first.conversationId();
+            Reply second = chat.send(OptionalLong.of(conversation), "Kestrel", e -> {});
+            second.done().get(30, TimeUnit.SECONDS);
+
+            Reply again = chat.regenerate(conversation, ThinkingStop.OFF, e -> {});
+            assertThat(again.done().get(30, TimeUnit.SECONDS)).isInstanceOf(ReplyEvent.Finished.class);
+            assertThat(again.questionId()).isEqualTo(second.questionId());
+            assertThat(chat.messages(conversation)).extracting(HistoryMessage::id)
+                    .containsExactly(first.questionId(), first.replyId(), second.questionId(), again.replyId());
+
+            Reply edited = chat.edit(conversation, first.questionId(), "hello again", ThinkingStop.OFF, e -> {});
+            edited.done().get(30, TimeUnit.SECONDS);
+            List<HistoryMessage> shown = chat.messages(conversation);
+            assertThat(shown).extracting(HistoryMessage::text).first().isEqualTo("hello again");
+            assertThat(shown).extracting(HistoryMessage::id).containsExactly(edited.questionId(), edited.replyId());
+            assertThat(shown.getLast().status()).isEqualTo("complete");
+
+            assertThatThrownBy(() -> chat.edit(conversation, first.replyId(), "x", ThinkingStop.OFF, e -> {}))
+                    .hasMessage("message " + first.replyId() + " is not a question of conversation " + conversation);
+            long empty = chat.conversations(10).getFirst().id();
+            assertThatThrownBy(() -> chat.regenerate(99, ThinkingStop.OFF, e -> {})).hasMessage("conversation 99 does not exist");
+            assertThat(empty).isEqualTo(conversation);
+        }
+    }
+
+    @Test
     void anEmptyMessageOrAnUnknownConversationIsRefused() {
         try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
             assertThatThrownBy(() -> chat.send(OptionalLong.empty(), "  \n", e -> {})).isInstanceOf(AppException.class)

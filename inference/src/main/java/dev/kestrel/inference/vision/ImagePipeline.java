@@ -8,9 +8,12 @@ import dev.kestrel.inference.vision.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A model's way from an image to its features: tiling policy, preprocessing, vision encoder and
@@ -23,6 +26,10 @@ public final class ImagePipeline implements AutoCloseable {
     private final TilingPolicy tiling;
     private final ImageEmbeddingCache cache;
     private final String encoderId;
+    private static final System.Logger LOG = System.getLogger(ImagePipeline.class.getName());
+
+    /** Encodings started by attach and not yet ended, so that close can stop them before freeing the encoder. */
+    private final Map<Cancellation, CompletableFuture<EncodedImage>> running = new ConcurrentHashMap<>();
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "kestrel-image-encoder");
         thread.setDaemon(true);
@@ -82,7 +89,17 @@ public final class ImagePipeline implements AutoCloseable {
     public ImageEncoding attach(ImageInput image) {
         Cancellation cancellation = new Cancellation();
         ImageEncoding.Progress progress = new ImageEncoding.Progress();
-        CompletableFuture<EncodedImage> result = CompletableFuture.supplyAsync(() -> encode(image, cancellation, progress), background);
+        CompletableFuture<EncodedImage> result = new CompletableFuture<>();
+        running.put(cancellation, result);
+        background.execute(() -> {
+            try {
+                result.complete(encode(image, cancellation, progress));
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            } finally {
+                running.remove(cancellation);
+            }
+        });
         return new ImageEncoding(image.name(), result, cancellation, progress);
     }
 
@@ -110,9 +127,26 @@ public final class ImagePipeline implements AutoCloseable {
         return encoded;
     }
 
+    /**
+     * Stops the encodings under way (each before its next batch of tiles), waits for the batch that
+     * is running, then frees the encoder: freeing a session during a run crashes ONNX Runtime.
+     */
     @Override
     public void close() {
+        running.keySet().forEach(Cancellation::cancel);
         background.shutdownNow();
+        try {
+            if (!background.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "an image encoding did not stop within 60 s; its encoder is left open");
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.log(System.Logger.Level.WARNING, "interrupted while waiting for image encodings to stop; the encoder is left open");
+            return;
+        }
+        // Encodings still queued never ran: whoever waits for them learns they were cancelled.
+        running.values().forEach(waiting -> waiting.cancel(false));
         encoder.close();
     }
 }

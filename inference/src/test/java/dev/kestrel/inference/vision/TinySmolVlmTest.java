@@ -11,6 +11,7 @@ import dev.kestrel.inference.InvalidRequestException;
 import dev.kestrel.inference.LanguageModel;
 import dev.kestrel.inference.TinyDecoder;
 import dev.kestrel.inference.generate.Cancellation;
+import dev.kestrel.inference.vision.image.RgbImage;
 import dev.kestrel.inference.generate.GenerationRequest;
 import dev.kestrel.inference.generate.GenerationResult;
 import dev.kestrel.inference.generate.PreparedPrompt;
@@ -289,6 +290,28 @@ class TinySmolVlmTest {
         }));
         encoding.cancel();
         assertThatThrownBy(encoding::join).isInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    void closingTheModelWhileImagesEncodeWaitsForTheRunningBatchAndCancelsTheRest() throws IOException {
+        List<ImageEncoding> encodings = new ArrayList<>();
+        try (LanguageModel model = LanguageModel.load(FOLDER, new EngineOptions(Optional.of(Variant.FP32), 1))) {
+            for (int i = 0; i < 20; i++) {
+                // Each is new to the cache, so each runs the encoder; the model closes while they do.
+                RgbImage pixels = input("shapes-150x90").pixels().get();
+                encodings.add(model.attach(ImageInput.ofPixels("shapes " + i + ".png", "closing-" + i + "-" + System.nanoTime(), pixels)));
+            }
+        }
+        // No crash (freeing a session during a run aborts the JVM); every encoding has ended, one way or another.
+        assertThat(encodings).allSatisfy(encoding -> assertThat(encoding.isDone()).isTrue());
+        assertThat(encodings.stream().filter(e -> {
+            try {
+                e.join();
+                return false;
+            } catch (CancellationException cancelled) {
+                return true;
+            }
+        })).isNotEmpty();
     }
 
     @Test

@@ -59,11 +59,21 @@ public final class ChatView extends BorderPane {
 
         messages.setId("messages");
         messages.setItems(model.messages());
-        messages.setCellFactory(list -> new MessageCell());
+        messages.setCellFactory(list -> new MessageCell(list.widthProperty(), model));
         messages.setFocusTraversable(false);
         messages.setPlaceholder(new Label("Ask anything. Everything stays on this computer."));
         messages.setAccessibleText("Messages");
-        model.messages().addListener((javafx.collections.ListChangeListener<MessageItem>) change -> scrollToEnd());
+        model.messages().addListener((javafx.collections.ListChangeListener<MessageItem>) change -> {
+            if (model.focusedMessageProperty().get() < 0) {
+                scrollToEnd();
+            }
+        });
+        model.focusedMessageProperty().addListener((obs, old, index) -> {
+            if (index.intValue() >= 0) {
+                messages.scrollTo(index.intValue());
+                messages.getSelectionModel().select(index.intValue());
+            }
+        });
         setCenter(messages);
 
         composer.setId("composer");
@@ -103,7 +113,24 @@ public final class ChatView extends BorderPane {
         // The slider's last tick label reaches past its end; keep the button clear of it.
         HBox.setMargin(attach, new Insets(0, 0, 0, 28));
         controls.getChildren().add(attach);
-        VBox bottom = new VBox(6, controls, new AttachmentsView(model), row);
+        Label editingNote = new Label("Editing your question: sending asks it again from there; the old version stays in the history");
+        editingNote.setWrapText(true);
+        Button cancelEdit = new Button("Cancel");
+        cancelEdit.setId("cancel-edit");
+        cancelEdit.setAccessibleText("Stop editing; the question stays as it was");
+        cancelEdit.setOnAction(e -> model.cancelEdit());
+        HBox editingBar = new HBox(8, editingNote, cancelEdit);
+        editingBar.setAlignment(Pos.CENTER_LEFT);
+        editingBar.getStyleClass().add("editing-bar");
+        editingBar.visibleProperty().bind(model.editingProperty().isNotEmpty());
+        editingBar.managedProperty().bind(editingBar.visibleProperty());
+        model.editingProperty().addListener((obs, old, now) -> {
+            if (!now.isEmpty()) {
+                composer.requestFocus();
+                composer.end();
+            }
+        });
+        VBox bottom = new VBox(6, controls, new AttachmentsView(model), editingBar, row);
         bottom.setPadding(new Insets(8));
         bottom.getStyleClass().add("composer-bar");
         setBottom(bottom);
@@ -111,6 +138,9 @@ public final class ChatView extends BorderPane {
         addEventFilter(KeyEvent.KEY_PRESSED, event -> {
             if (event.getCode() == KeyCode.ESCAPE && model.replyingProperty().get()) {
                 model.stop();
+                event.consume();
+            } else if (event.getCode() == KeyCode.ESCAPE && !model.editingProperty().get().isEmpty()) {
+                model.cancelEdit();
                 event.consume();
             }
         });
@@ -239,55 +269,6 @@ public final class ChatView extends BorderPane {
     private void scrollToEnd() {
         if (!model.messages().isEmpty()) {
             messages.scrollTo(model.messages().size() - 1);
-        }
-    }
-
-    /** A message: who wrote it, its text, and a footer with its state or figures. */
-    private final class MessageCell extends ListCell<MessageItem> {
-        private final Label author = new Label();
-        private final Label thinking = new Label();
-        private final Label text = new Label();
-        private final Label footer = new Label();
-        private final HBox pictures = new HBox();
-        private final VBox box = new VBox(2, author, pictures, thinking, text, footer);
-
-        MessageCell() {
-            author.getStyleClass().add("author");
-            text.getStyleClass().add("message-text");
-            text.setWrapText(true);
-            thinking.getStyleClass().add("thinking-text");
-            thinking.setWrapText(true);
-            thinking.maxWidthProperty().bind(messages.widthProperty().subtract(40));
-            footer.getStyleClass().add("footer");
-            text.maxWidthProperty().bind(messages.widthProperty().subtract(40));
-            setPrefWidth(0);
-        }
-
-        @Override
-        protected void updateItem(MessageItem item, boolean empty) {
-            super.updateItem(item, empty);
-            text.textProperty().unbind();
-            thinking.textProperty().unbind();
-            footer.textProperty().unbind();
-            getStyleClass().removeAll("user", "assistant");
-            if (empty || item == null) {
-                setGraphic(null);
-                return;
-            }
-            boolean user = item.author() == MessageItem.Author.USER;
-            author.setText(user ? "You" : "Kestrel");
-            getStyleClass().add(user ? "user" : "assistant");
-            text.textProperty().bind(item.textProperty());
-            pictures.getChildren().setAll(item.pictures().isEmpty() ? List.of() : List.of(AttachmentsView.strip(item.pictures())));
-            pictures.setManaged(!item.pictures().isEmpty());
-            thinking.textProperty().bind(item.thinkingProperty());
-            thinking.visibleProperty().bind(item.thinkingProperty().isNotEmpty());
-            thinking.managedProperty().bind(thinking.visibleProperty());
-            footer.textProperty().bind(item.footerProperty());
-            footer.visibleProperty().bind(item.footerProperty().isNotEmpty());
-            footer.managedProperty().bind(footer.visibleProperty());
-            setAccessibleText((user ? "You: " : "Kestrel: ") + item.text());
-            setGraphic(box);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -58,6 +59,9 @@ public final class ChatViewModel {
     private final ReadOnlyStringWrapper attachmentNotice = new ReadOnlyStringWrapper(this, "attachmentNotice", "");
     private final ReadOnlyBooleanWrapper canSend = new ReadOnlyBooleanWrapper(this, "canSend");
     private final ReadOnlyBooleanWrapper canSee = new ReadOnlyBooleanWrapper(this, "canSee");
+    private final ReadOnlyIntegerWrapper focused = new ReadOnlyIntegerWrapper(this, "focused", -1);
+    private final ReadOnlyStringWrapper editingText = new ReadOnlyStringWrapper(this, "editing", "");
+    private MessageItem editing;
     private ChatService service;
     private OptionalLong conversation = OptionalLong.empty();
     private Reply reply;
@@ -101,6 +105,10 @@ public final class ChatViewModel {
         if (!canSend.get()) {
             return;
         }
+        if (editing != null) {
+            sendEdit(text);
+            return;
+        }
         List<Attachment> files = attachments.stream().flatMap(a -> a.toSend().stream()).toList();
         List<Thumbnail> pictures = attachments.stream().flatMap(a -> a.chosenThumbnails().stream()).toList();
         if (text.isEmpty() && pictures.isEmpty()) {
@@ -110,21 +118,94 @@ public final class ChatViewModel {
         attachments.clear();
         attachmentNotice.set("");
         MessageItem question = new MessageItem(MessageItem.Author.USER, text, pictures);
+        OptionalLong target = conversation;
+        messages.add(question);
+        startReply(question, (chat, budget, listener) -> chat.send(target, text, files, budget, listener));
+    }
+
+    /** Writes another reply to the last question; the one shown stays in the history as another branch. */
+    public void regenerate() {
+        if (!ready.get() || replying.get() || conversation.isEmpty() || messages.isEmpty()
+                || messages.getLast().author() != MessageItem.Author.ASSISTANT) {
+            return;
+        }
+        long target = conversation.getAsLong();
+        messages.removeLast();
+        MessageItem question = messages.isEmpty() ? null : messages.getLast();
+        startReply(question, (chat, budget, listener) -> chat.regenerate(target, budget, listener));
+    }
+
+    /** Puts an earlier question into the composer; sending it asks the edited question as a new branch from there. */
+    public void edit(MessageItem question) {
+        if (replying.get() || question.author() != MessageItem.Author.USER || question.messageId().isEmpty()) {
+            return;
+        }
+        editing = question;
+        editingText.set(question.text());
+        draft.set(question.text());
+    }
+
+    /** Leaves the question as it was. */
+    public void cancelEdit() {
+        if (editing != null) {
+            editing = null;
+            editingText.set("");
+            draft.set("");
+        }
+    }
+
+    private void sendEdit(String text) {
+        MessageItem original = editing;
+        int at = messages.indexOf(original);
+        if (at < 0 || conversation.isEmpty()) {
+            cancelEdit();
+            return;
+        }
+        editing = null;
+        editingText.set("");
+        draft.set("");
+        long target = conversation.getAsLong();
+        long questionId = original.messageId().getAsLong();
+        messages.remove(at, messages.size());
+        MessageItem question = new MessageItem(MessageItem.Author.USER, text, original.pictures());
+        messages.add(question);
+        startReply(question, (chat, budget, listener) -> chat.edit(target, questionId, text, budget, listener));
+    }
+
+    /** How a reply is started on the service: a new question, another reply, an edited question. */
+    private interface ReplyStart {
+        Reply start(ChatService chat, ThinkingStop budget, java.util.function.Consumer<ReplyEvent> listener);
+    }
+
+    /** Adds the reply's item after {@code question} and streams the reply into it. */
+    private void startReply(MessageItem question, ReplyStart how) {
         MessageItem answer = new MessageItem(MessageItem.Author.ASSISTANT, "");
         answer.setFooter("writing…");
-        messages.addAll(question, answer);
+        messages.add(answer);
+        focused.set(-1);
         replying.set(true);
         stopRequested = false;
-        StreamingText streaming = new StreamingText(answer::append, ui);
-        StreamingText thoughts = new StreamingText(answer::appendThinking, ui);
-        OptionalLong target = conversation;
         ThinkingStop budget = thinking.get();
+        AtomicInteger thought = new AtomicInteger();
+        StreamingText streaming = new StreamingText(answer::append, ui);
+        StreamingText thoughts = new StreamingText(delta -> {
+            answer.appendThinking(delta);
+            answer.thoughtSoFar(thought.get());
+        }, ui);
+        if (canThink.get() && budget != ThinkingStop.OFF) {
+            answer.startThinking(budget);
+        }
+        ChatService chat = service;
         background.execute(() -> {
             try {
-                Reply started = service.send(target, text, files, budget, event -> onEvent(event, answer, streaming, thoughts));
+                Reply started = how.start(chat, budget, event -> onEvent(event, answer, streaming, thoughts, thought));
                 ui.execute(() -> {
                     reply = started;
                     conversation = OptionalLong.of(started.conversationId());
+                    if (question != null) {
+                        question.setMessageId(started.questionId());
+                    }
+                    answer.setMessageId(started.replyId());
                     historyChanges.set(historyChanges.get() + 1);
                     if (stopRequested) {
                         started.stop();
@@ -221,6 +302,11 @@ public final class ChatViewModel {
 
     /** Shows a stored conversation; new messages continue it. */
     public void open(long conversationId) {
+        open(conversationId, OptionalLong.empty());
+    }
+
+    /** Shows a stored conversation with {@code messageId} (a search hit) brought into view. */
+    public void open(long conversationId, OptionalLong messageId) {
         if (service == null || replying.get()) {
             return;
         }
@@ -229,9 +315,18 @@ public final class ChatViewModel {
             List<HistoryMessage> stored = chat.messages(conversationId);
             Optional<ThinkingStop> remembered = chat.thinkingStop(conversationId);
             ui.execute(() -> {
+                cancelEdit();
                 conversation = OptionalLong.of(conversationId);
                 remembered.ifPresent(thinking::set);
-                messages.setAll(stored.stream().filter(m -> m.speaker() != HistoryMessage.Speaker.SYSTEM).map(MessageItem::of).toList());
+                List<HistoryMessage> shown = stored.stream().filter(m -> m.speaker() != HistoryMessage.Speaker.SYSTEM).toList();
+                messages.setAll(shown.stream().map(MessageItem::of).toList());
+                int found = -1;
+                for (int i = 0; i < shown.size() && messageId.isPresent(); i++) {
+                    if (shown.get(i).id() == messageId.getAsLong()) {
+                        found = i;
+                    }
+                }
+                focused.set(found);
             });
         });
     }
@@ -257,21 +352,49 @@ public final class ChatViewModel {
         }
         conversation = OptionalLong.empty();
         messages.clear();
+        focused.set(-1);
+        cancelEdit();
     }
 
-    private void onEvent(ReplyEvent event, MessageItem answer, StreamingText streaming, StreamingText thoughts) {
+    /** A conversation was deleted: if it is the one shown, the chat starts afresh. */
+    public void deleted(long conversationId) {
+        if (conversation.isPresent() && conversation.getAsLong() == conversationId) {
+            if (replying.get()) {
+                stop();
+            }
+            conversation = OptionalLong.empty();
+            messages.clear();
+            focused.set(-1);
+        }
+    }
+
+    /** The text of the question being edited in the composer; empty when none is. */
+    public ReadOnlyStringProperty editingProperty() {
+        return editingText.getReadOnlyProperty();
+    }
+
+    /** The index of the message a search hit opened, for the view to bring into view; -1 for none. */
+    public ReadOnlyIntegerProperty focusedMessageProperty() {
+        return focused.getReadOnlyProperty();
+    }
+
+    private void onEvent(ReplyEvent event, MessageItem answer, StreamingText streaming, StreamingText thoughts, AtomicInteger thought) {
         switch (event) {
             case ReplyEvent.Text(String delta) -> streaming.add(delta);
-            case ReplyEvent.Thinking(String delta) -> thoughts.add(delta);
-            case ReplyEvent.ThinkingEnded ended -> ui.execute(() -> answer.setFooter(ended.forced()
-                    ? "thought for " + ended.tokens() + " tokens (budget reached) · writing…" : "writing…"));
+            case ReplyEvent.Thinking(String delta) -> {
+                thought.incrementAndGet();
+                thoughts.add(delta);
+            }
+            case ReplyEvent.ThinkingEnded ended -> ui.execute(() -> answer.endThinking(ended.tokens(), ended.forced()));
             case ReplyEvent.Notice notice -> ui.execute(() -> status.set(notice.message()));
             case ReplyEvent.Finished finished -> ui.execute(() -> {
+                answer.stopThinking(thought.get());
                 answer.setText(finished.text());
                 answer.setFooter(footer(finished));
                 endReply();
             });
             case ReplyEvent.Failed failed -> ui.execute(() -> {
+                answer.stopThinking(thought.get());
                 answer.setText(failed.text());
                 answer.setFooter("Failed: " + failed.message());
                 endReply();

@@ -151,6 +151,52 @@ class ChatViewModelTest {
     }
 
     @Test
+    void regenerateReplacesTheLastReplyAndEditAsksAnEarlierQuestionAgainFromThere() {
+        sendAndWait("hello");
+        sendAndWait("Kestrel");
+        long conversation = onUi(() -> model.conversation().orElseThrow());
+        long firstReply = onUi(() -> model.messages().getLast().messageId().orElseThrow());
+
+        onUi(() -> {
+            model.regenerate();
+            assertThat(model.messages()).hasSize(4);
+            assertThat(model.messages().getLast().text()).isEmpty();
+            return null;
+        });
+        awaitReplyEnd();
+        onUi(() -> {
+            MessageItem again = model.messages().getLast();
+            assertThat(again.messageId()).isPresent();
+            assertThat(again.messageId().getAsLong()).isNotEqualTo(firstReply);
+            assertThat(again.text()).isNotBlank();
+            return null;
+        });
+        assertThat(service.messages(conversation)).hasSize(4);
+
+        onUi(() -> {
+            model.edit(model.messages().getFirst());
+            assertThat(model.editingProperty().get()).isEqualTo("hello");
+            assertThat(model.draftProperty().get()).isEqualTo("hello");
+            model.cancelEdit();
+            assertThat(model.editingProperty().get()).isEmpty();
+            assertThat(model.draftProperty().get()).isEmpty();
+            model.edit(model.messages().getFirst());
+            model.draftProperty().set("hello");
+            model.send();
+            assertThat(model.messages()).extracting(MessageItem::text).containsExactly("hello", "");
+            return null;
+        });
+        awaitReplyEnd();
+        onUi(() -> {
+            assertThat(model.messages()).extracting(MessageItem::text).containsExactly("hello", GREEDY_REPLY);
+            assertThat(model.editingProperty().get()).isEmpty();
+            return null;
+        });
+        // The edited question is a new branch: the window shows it, and the old branch is kept.
+        assertThat(service.messages(conversation)).extracting(m -> m.text()).containsExactly("hello", GREEDY_REPLY);
+    }
+
+    @Test
     void aFailedLoadIsShownAndKeepsTheComposerClosed() {
         onUi(() -> {
             model.failed("model folder '/x' does not exist");

@@ -8,16 +8,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** One thread that plays the UI thread for view-model tests: the model is driven and read only there, as in the app. */
-final class UiThread implements AutoCloseable {
+public final class UiThread implements AutoCloseable {
 
     private final ExecutorService thread = Executors.newSingleThreadExecutor();
 
-    ExecutorService executor() {
+    public ExecutorService executor() {
         return thread;
     }
 
     /** Runs {@code action} on the UI thread and returns what it returns; its assertion failures fail the test. */
-    <T> T call(Callable<T> action) {
+    public <T> T call(Callable<T> action) {
         try {
             return thread.submit(action).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -30,7 +30,7 @@ final class UiThread implements AutoCloseable {
         }
     }
 
-    void run(Runnable action) {
+    public void run(Runnable action) {
         call(() -> {
             action.run();
             return null;
@@ -38,7 +38,7 @@ final class UiThread implements AutoCloseable {
     }
 
     /** Waits up to 30 s for {@code condition}, checked on the UI thread. */
-    void await(Callable<Boolean> condition) {
+    public void await(Callable<Boolean> condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!call(condition)) {
             if (System.nanoTime() > deadline) {
