@@ -14,7 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import javafx.application.Platform;
+import dev.kestrel.ui.theme.Theme;
 import javafx.scene.Scene;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
@@ -38,10 +40,13 @@ public final class KestrelWindow implements AutoCloseable {
     private final SidebarViewModel sidebar = new SidebarViewModel(Platform::runLater, background);
     private final CompletableFuture<ChatService> service;
     private final ChatView chatView = new ChatView(chat);
+    private final ChoiceBox<Theme> themeChoice = new ChoiceBox<>();
 
     private KestrelWindow(Stage stage, Supplier<Path> model, AppPaths paths) {
+        Theme.current().apply();
         SidebarView sidebarView = new SidebarView(sidebar, chat::newConversation, chat::open);
         sidebar.setOnDeleted(chat::deleted);
+        sidebarView.getChildren().add(themeChoice);
         SplitPane split = new SplitPane(sidebarView, chatView);
         split.setDividerPositions(0.24);
         SplitPane.setResizableWithParent(sidebarView, false);
@@ -66,11 +71,38 @@ public final class KestrelWindow implements AutoCloseable {
             } else {
                 chat.attach(ready);
                 sidebar.attach(ready);
+                themeChoice.setValue(Theme.of(ready.setting(Theme.SETTING)));
                 chat.openLatest();
             }
         }));
+        themeChooser();
         stage.show();
         chatView.focusComposer();
+    }
+
+    /** Light, dark or the system's look; the choice is kept in the history database. */
+    private void themeChooser() {
+        themeChoice.getItems().setAll(Theme.values());
+        themeChoice.setValue(Theme.current());
+        themeChoice.setId("theme");
+        themeChoice.setAccessibleText("Theme");
+        themeChoice.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Theme theme) {
+                return theme == null ? "" : theme.label();
+            }
+
+            @Override
+            public Theme fromString(String label) {
+                return java.util.Arrays.stream(Theme.values()).filter(t -> t.label().equals(label)).findFirst().orElse(Theme.SYSTEM);
+            }
+        });
+        themeChoice.valueProperty().addListener((obs, old, chosen) -> {
+            if (chosen != null && chosen != Theme.current()) {
+                chosen.apply();
+                service.thenAcceptAsync(ready -> ready.setSetting(Theme.SETTING, chosen.stored()), background);
+            }
+        });
     }
 
     /** Builds and shows the window on {@code stage}; call on the JavaFX thread. */
@@ -89,7 +121,14 @@ public final class KestrelWindow implements AutoCloseable {
     /** Stops any reply and closes the model and the history. */
     @Override
     public void close() {
-        service.thenAccept(ChatService::close).exceptionally(error -> null).join();
+        sidebar.commitDelete();
+        // Lets what the window asked of the history (a deletion, a setting) finish before it closes.
         background.shutdown();
+        try {
+            background.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        service.thenAccept(ChatService::close).exceptionally(error -> null).join();
     }
 }

@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import dev.kestrel.app.chat.ThinkingStop;
+import dev.kestrel.ui.theme.Theme;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
 import javafx.scene.control.ListView;
@@ -52,6 +55,11 @@ class KestrelWindowTest {
     @AfterEach
     void close() {
         window.close();
+        robot().interact(() -> Theme.SYSTEM.apply());
+    }
+
+    private static FxRobot robot() {
+        return new FxRobot();
     }
 
     @Test
@@ -61,7 +69,13 @@ class KestrelWindowTest {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
                 () -> robot.lookup("#status").queryAs(Label.class).getText().endsWith("CPUExecutionProvider"));
 
+        // An empty conversation suggests what to ask; a suggestion fills the composer.
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#samples .button").queryAllAs(Button.class)).extracting(Button::getText).contains("Who are you?");
         robot.interact(() -> Screenshots.save(robot.window(0).getScene(), "empty"));
+        robot.clickOn("Who are you?");
+        assertThat(window.chat().draftProperty().get()).isEqualTo("Who are you?");
+        robot.interact(() -> window.chat().draftProperty().set(""));
         Slider thinking = robot.lookup("#thinking-budget").queryAs(Slider.class);
         assertThat(thinking.isDisabled()).isEqualTo(!window.chat().canThinkProperty().get());
         assertThat(thinking.getValue()).isEqualTo(ThinkingStop.UNLIMITED.ordinal());
@@ -80,6 +94,12 @@ class KestrelWindowTest {
         ListView<SidebarViewModel.Row> rows = robot.lookup("#conversations").queryListView();
         assertThat(rows.getItems()).hasSize(2).first().isEqualTo(new SidebarViewModel.Row.Heading("Today"));
 
+        // The dark theme, chosen from the sidebar, applies at once and is kept.
+        robot.interact(() -> robot.lookup("#theme").queryAs(ChoiceBox.class).setValue(Theme.DARK));
+        assertThat(Theme.current()).isEqualTo(Theme.DARK);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> Screenshots.save(messages.getScene(), "dark"));
+
         // Restart: close everything, then open a new window over the same data folder.
         robot.interact(() -> {
             window.close();
@@ -88,6 +108,7 @@ class KestrelWindowTest {
         try (ChatService stored = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
             assertThat(stored.conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
             assertThat(stored.thinkingStop(stored.conversations(1).getFirst().id())).contains(ThinkingStop.T256);
+            assertThat(stored.setting(Theme.SETTING)).contains("dark");
         }
         robot.interact(() -> window = KestrelWindow.show(new Stage(), new AppPaths(home), BundledModels::defaultModel));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().messages().size() == 2);
@@ -96,6 +117,9 @@ class KestrelWindowTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.sidebar().conversations().size() == 1);
         // The reopened conversation brings its thinking budget back to the slider.
         assertThat(window.chat().thinkingProperty().get()).isEqualTo(ThinkingStop.T256);
+        // So does the theme chosen before the restart.
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#theme").queryAs(ChoiceBox.class).getValue() == Theme.DARK);
+        assertThat(Theme.current()).isEqualTo(Theme.DARK);
 
         // Findable by search (Ctrl+F): a hit opens its conversation in place.
         robot.interact(() -> window.chat().newConversation());

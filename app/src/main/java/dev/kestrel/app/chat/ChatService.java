@@ -97,6 +97,15 @@ public final class ChatService implements AutoCloseable {
         decoding = choice;
     }
 
+    /** An application setting kept in the history database (the window's theme, say). */
+    public Optional<String> setting(String key) {
+        return database.settings().get(key);
+    }
+
+    public void setSetting(String key, String value) {
+        database.settings().put(key, value);
+    }
+
     /** Whether the model has a thinking mode, so that a thinking budget means something. */
     public boolean canThink() {
         return model.canThink();

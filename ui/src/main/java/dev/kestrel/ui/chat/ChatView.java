@@ -25,6 +25,7 @@ import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
 import javafx.stage.FileChooser;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -61,7 +62,7 @@ public final class ChatView extends BorderPane {
         messages.setItems(model.messages());
         messages.setCellFactory(list -> new MessageCell(list.widthProperty(), model));
         messages.setFocusTraversable(false);
-        messages.setPlaceholder(new Label("Ask anything. Everything stays on this computer."));
+        messages.setPlaceholder(emptyConversation());
         messages.setAccessibleText("Messages");
         model.messages().addListener((javafx.collections.ListChangeListener<MessageItem>) change -> {
             if (model.focusedMessageProperty().get() < 0) {
@@ -238,6 +239,31 @@ public final class ChatView extends BorderPane {
         control.setAlignment(Pos.CENTER_LEFT);
         control.getStyleClass().add("thinking-budget");
         return control;
+    }
+
+    /** What an empty conversation shows: what Kestrel is, and suggestions fitting the model. */
+    private VBox emptyConversation() {
+        Label hello = new Label("Ask anything. Everything stays on this computer.");
+        FlowPane suggestions = new FlowPane(8, 8);
+        suggestions.setId("samples");
+        suggestions.getStyleClass().add("sample-prompts");
+        suggestions.setAlignment(Pos.CENTER);
+        suggestions.setMaxWidth(560);
+        Runnable fill = () -> suggestions.getChildren().setAll(model.samples().stream().map(sample -> {
+            Button button = new Button(sample.label());
+            button.setAccessibleText("Suggestion: " + sample.label());
+            button.setOnAction(e -> {
+                model.useSample(sample);
+                composer.requestFocus();
+                composer.end();
+            });
+            return button;
+        }).toList());
+        model.samples().addListener((javafx.collections.ListChangeListener<SamplePrompt>) change -> fill.run());
+        fill.run();
+        VBox empty = new VBox(16, hello, suggestions);
+        empty.setAlignment(Pos.CENTER);
+        return empty;
     }
 
     public void focusComposer() {

@@ -59,6 +59,7 @@ public final class ChatViewModel {
     private final ReadOnlyStringWrapper attachmentNotice = new ReadOnlyStringWrapper(this, "attachmentNotice", "");
     private final ReadOnlyBooleanWrapper canSend = new ReadOnlyBooleanWrapper(this, "canSend");
     private final ReadOnlyBooleanWrapper canSee = new ReadOnlyBooleanWrapper(this, "canSee");
+    private final ObservableList<SamplePrompt> samples = FXCollections.observableArrayList();
     private final ReadOnlyIntegerWrapper focused = new ReadOnlyIntegerWrapper(this, "focused", -1);
     private final ReadOnlyStringWrapper editingText = new ReadOnlyStringWrapper(this, "editing", "");
     private MessageItem editing;
@@ -90,6 +91,7 @@ public final class ChatViewModel {
         status.set(chat.historyNotice().orElse(chat.modelName() + " · " + chat.device()));
         canThink.set(chat.canThink());
         canSee.set(chat.canSee());
+        samples.setAll(SamplePrompt.forModel(chat.canSee(), chat.canThink()));
         ready.set(true);
         historyChanges.set(historyChanges.get() + 1);
     }
@@ -366,6 +368,16 @@ public final class ChatViewModel {
             messages.clear();
             focused.set(-1);
         }
+    }
+
+    /** Suggestions for an empty conversation, fitting what the model can do. */
+    public ObservableList<SamplePrompt> samples() {
+        return samples;
+    }
+
+    /** Puts a suggestion's question in the composer. */
+    public void useSample(SamplePrompt sample) {
+        draft.set(sample.prompt());
     }
 
     /** The text of the question being edited in the composer; empty when none is. */

@@ -43,6 +43,8 @@ import org.commonmark.node.Paragraph;
 import org.commonmark.node.SoftLineBreak;
 import org.commonmark.node.StrongEmphasis;
 import org.commonmark.node.ThematicBreak;
+import org.commonmark.node.SourceSpan;
+import org.commonmark.parser.IncludeSourceSpans;
 import org.commonmark.parser.Parser;
 
 /**
@@ -55,23 +57,58 @@ public final class MarkdownView extends VBox {
 
     private static final Parser PARSER = Parser.builder()
             .extensions(List.of(TablesExtension.create(), StrikethroughExtension.create()))
+            .includeSourceSpans(IncludeSourceSpans.BLOCKS)
             .build();
 
     private enum Style { BOLD, ITALIC, STRIKE, LINK, CODE }
 
     private String markdown = "";
+    /** Each top-level block's source and its nodes, so that an unchanged block keeps its nodes. */
+    private List<Rendered> rendered = List.of();
+
+    private record Rendered(String source, Node node) {}
 
     public MarkdownView() {
         super(6);
         getStyleClass().add("markdown");
     }
 
+    /**
+     * Shows {@code text}. Blocks whose source is unchanged keep their nodes (while a reply streams,
+     * only its last block changes), so an update costs a parse and the last block, not the whole
+     * reply (docs/bench/ui.md). A block whose meaning changed without its source (a link whose
+     * reference is defined further down, later) shows the change with the next edit above it.
+     */
     public void setMarkdown(String text) {
         if (text.equals(markdown) && !getChildren().isEmpty()) {
             return;
         }
         markdown = text;
-        getChildren().setAll(blocks(PARSER.parse(text)));
+        org.commonmark.node.Node document = PARSER.parse(text);
+        List<Rendered> next = new ArrayList<>();
+        int kept = 0;
+        for (org.commonmark.node.Node block = document.getFirstChild(); block != null; block = block.getNext()) {
+            String source = source(block, text);
+            int index = next.size();
+            if (kept == index && index < rendered.size() && source != null && source.equals(rendered.get(index).source())) {
+                next.add(rendered.get(index));
+                kept++;
+            } else {
+                next.add(new Rendered(source, block(block)));
+            }
+        }
+        rendered = next;
+        getChildren().remove(Math.min(kept, getChildren().size()), getChildren().size());
+        getChildren().addAll(next.subList(kept, next.size()).stream().map(Rendered::node).toList());
+    }
+
+    private static String source(org.commonmark.node.Node block, String text) {
+        List<SourceSpan> spans = block.getSourceSpans();
+        if (spans.isEmpty()) {
+            return null;
+        }
+        SourceSpan last = spans.getLast();
+        return text.substring(spans.getFirst().getInputIndex(), last.getInputIndex() + last.getLength());
     }
 
     public String markdown() {

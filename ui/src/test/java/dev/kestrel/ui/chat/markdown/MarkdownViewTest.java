@@ -97,6 +97,26 @@ class MarkdownViewTest {
         assertThat(texts(view.getChildren().getLast())).isEqualTo("Done.");
     }
 
+    @Test
+    void unchangedBlocksKeepTheirNodesAsTheTextGrows(FxRobot robot) {
+        robot.interact(() -> view.setMarkdown("# Title\n\nFirst paragraph.\n\nSecond"));
+        Node title = view.getChildren().get(0);
+        Node first = view.getChildren().get(1);
+        robot.interact(() -> view.setMarkdown("# Title\n\nFirst paragraph.\n\nSecond, longer"));
+        assertThat(view.getChildren()).hasSize(3);
+        assertThat(view.getChildren().get(0)).isSameAs(title);
+        assertThat(view.getChildren().get(1)).isSameAs(first);
+        assertThat(texts(view.getChildren().get(2))).isEqualTo("Second, longer");
+        // A change above rebuilds from there down.
+        robot.interact(() -> view.setMarkdown("# Title\n\nFirst paragraph, edited.\n\nSecond, longer"));
+        assertThat(view.getChildren().get(0)).isSameAs(title);
+        assertThat(view.getChildren().get(1)).isNotSameAs(first);
+        assertThat(texts(view.getChildren().get(1))).isEqualTo("First paragraph, edited.");
+        robot.interact(() -> view.setMarkdown("Just one"));
+        assertThat(view.getChildren()).hasSize(1);
+        assertThat(texts(view.getChildren().getFirst())).isEqualTo("Just one");
+    }
+
     private static String texts(Node node) {
         if (node instanceof Text text) {
             return text.getText();

@@ -1,0 +1,79 @@
+package dev.kestrel.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kestrel.app.AppPaths;
+import dev.kestrel.app.BundledModels;
+import dev.kestrel.app.chat.ThinkingStop;
+import dev.kestrel.ui.chat.MessageItem;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Slider;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The thinking-budget slider and the thinking section in the real window, on the tiny Qwen3-style model, which thinks. */
+@ExtendWith(ApplicationExtension.class)
+class KestrelWindowThinkingTest {
+
+    static final Path QWEN3 = BundledModels.root().orElseThrow().resolve("fixtures/tiny-qwen3");
+
+    @TempDir
+    static Path home;
+
+    KestrelWindow window;
+
+    @BeforeAll
+    static void requireDisplay() {
+        Displays.missing().ifPresent(reason -> {
+            throw new IllegalStateException(reason + ": run the tests with .ci/run, which starts Xvfb");
+        });
+    }
+
+    @Start
+    void start(Stage stage) {
+        window = KestrelWindow.show(stage, new AppPaths(home), () -> QWEN3);
+    }
+
+    @AfterEach
+    void close() {
+        window.close();
+    }
+
+    @Test
+    void theSliderSetsTheBudgetTheEngineGetsAndTheThinkingSectionOpensOnDemand(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().canThinkProperty().get());
+        Slider slider = robot.lookup("#thinking-budget").queryAs(Slider.class);
+        assertThat(slider.isDisabled()).isFalse();
+        ListView<MessageItem> messages = robot.lookup("#messages").queryListView();
+
+        // Off: the engine gets budget 0 (non-thinking mode), so the reply has no thinking at all.
+        robot.interact(() -> slider.setValue(ThinkingStop.OFF.ordinal()));
+        robot.clickOn("#composer").write("hello").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> messages.getItems().size() == 2 && !window.chat().replyingProperty().get());
+        assertThat(messages.getItems().get(1).thinkingProperty().get()).isEmpty();
+        assertThat(messages.getItems().get(1).text()).isNotBlank();
+
+        // Unlimited: the model may think; whatever it thought is kept behind the section's title.
+        robot.interact(() -> slider.setValue(ThinkingStop.UNLIMITED.ordinal()));
+        robot.clickOn("#composer").write("hello").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> messages.getItems().size() == 4 && !window.chat().replyingProperty().get());
+        MessageItem reply = messages.getItems().get(3);
+        if (!reply.thinkingProperty().get().isEmpty()) {
+            assertThat(reply.thinkingOpenProperty().get()).as("closed once the answer starts").isFalse();
+            robot.clickOn(robot.lookup(".thinking-toggle").match(javafx.scene.Node::isVisible).queryButton());
+            assertThat(reply.thinkingOpenProperty().get()).isTrue();
+        }
+        robot.interact(() -> Screenshots.save(messages.getScene(), "thinking"));
+    }
+}
