@@ -19,6 +19,7 @@ import dev.kestrel.inference.prompt.ChatMessage;
 import dev.kestrel.inference.prompt.ChatTemplate;
 import dev.kestrel.inference.prompt.PlainPrompt;
 import dev.kestrel.inference.prompt.Role;
+import dev.kestrel.inference.runtime.DeviceKind;
 import dev.kestrel.inference.runtime.Devices;
 import dev.kestrel.inference.tokenizer.Tokenizer;
 import dev.kestrel.inference.vision.EncodedImage;
@@ -140,6 +141,12 @@ public final class LanguageModel implements AutoCloseable {
     /** The execution provider the model runs on, e.g. CPUExecutionProvider. */
     public String device() {
         return generator.device();
+    }
+
+    /** The kind of device the model runs on: CPU, GPU or NPU. */
+    public DeviceKind deviceKind() {
+        DeviceKind kind = generator.plan().kind();
+        return kind == DeviceKind.AUTO ? DeviceKind.CPU : kind;
     }
 
     /** Why the model runs on the CPU though another device was asked for, if it does. */

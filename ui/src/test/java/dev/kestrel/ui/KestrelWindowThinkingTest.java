@@ -6,6 +6,8 @@ import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.BundledModels;
 import dev.kestrel.app.chat.ThinkingStop;
 import dev.kestrel.ui.chat.MessageItem;
+import dev.kestrel.ui.settings.ChatSettings;
+import java.util.concurrent.CompletableFuture;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.ListView;
@@ -57,23 +59,37 @@ class KestrelWindowThinkingTest {
         assertThat(slider.isDisabled()).isFalse();
         ListView<MessageItem> messages = robot.lookup("#messages").queryListView();
 
+        // Settings first: greedy replies (the model samples by default; greedy, it thinks as it was trained to).
+        robot.clickOn("#settings");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#greedy").tryQuery().isPresent());
+        assertThat(robot.lookup("#conversation-prompt").queryTextInputControl().isDisabled()).as("no conversation yet").isTrue();
+        robot.clickOn("#greedy");
+        robot.clickOn("Save");
+        CompletableFuture<ChatSettings> saved = new CompletableFuture<>();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> {
+            CompletableFuture<ChatSettings> now = new CompletableFuture<>();
+            robot.interact(() -> window.chat().loadSettings(now::complete));
+            ChatSettings settings = now.get(10, TimeUnit.SECONDS);
+            return settings.greedy() && saved.complete(settings);
+        });
+        assertThat(saved.get().newConversationPrompt()).isEmpty();
+        assertThat(saved.get().conversationPrompt()).isEmpty();
+
+        // Unlimited: the model thinks; what it thought folds away behind the section's title when the answer starts.
+        robot.interact(() -> slider.setValue(ThinkingStop.UNLIMITED.ordinal()));
+        robot.clickOn("#composer").write("hello").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> messages.getItems().size() == 2 && !window.chat().replyingProperty().get());
+        MessageItem reply = messages.getItems().get(1);
+        assertThat(reply.thinkingProperty().get()).contains("The user says hello.");
+        assertThat(reply.thinkingOpenProperty().get()).as("closed once the answer starts").isFalse();
+        robot.clickOn(robot.lookup(".thinking-toggle").match(javafx.scene.Node::isVisible).queryButton());
+        assertThat(reply.thinkingOpenProperty().get()).isTrue();
+
         // Off: the engine gets budget 0 (non-thinking mode), so the reply has no thinking at all.
         robot.interact(() -> slider.setValue(ThinkingStop.OFF.ordinal()));
         robot.clickOn("#composer").write("hello").type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> messages.getItems().size() == 2 && !window.chat().replyingProperty().get());
-        assertThat(messages.getItems().get(1).thinkingProperty().get()).isEmpty();
-        assertThat(messages.getItems().get(1).text()).isNotBlank();
-
-        // Unlimited: the model may think; whatever it thought is kept behind the section's title.
-        robot.interact(() -> slider.setValue(ThinkingStop.UNLIMITED.ordinal()));
-        robot.clickOn("#composer").write("hello").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> messages.getItems().size() == 4 && !window.chat().replyingProperty().get());
-        MessageItem reply = messages.getItems().get(3);
-        if (!reply.thinkingProperty().get().isEmpty()) {
-            assertThat(reply.thinkingOpenProperty().get()).as("closed once the answer starts").isFalse();
-            robot.clickOn(robot.lookup(".thinking-toggle").match(javafx.scene.Node::isVisible).queryButton());
-            assertThat(reply.thinkingOpenProperty().get()).isTrue();
-        }
+        assertThat(messages.getItems().get(3).thinkingProperty().get()).isEmpty();
         robot.interact(() -> Screenshots.save(messages.getScene(), "thinking"));
     }
 }

@@ -62,6 +62,8 @@ public final class ChatService implements AutoCloseable {
     ChatService(LanguageModel model, Database database) {
         this.model = model;
         this.database = database;
+        this.decoding = database.settings().get(DECODING).filter(name -> name.equals(Decoding.GREEDY.name()))
+                .map(name -> Decoding.GREEDY).orElse(Decoding.MODEL_DEFAULT);
     }
 
     /** Opens the history under {@code paths} and loads the model in {@code modelDir}. */
@@ -92,9 +94,37 @@ public final class ChatService implements AutoCloseable {
         GREEDY
     }
 
-    /** Chooses how the next replies pick their tokens. */
+    /** The settings key of the decoding choice. */
+    public static final String DECODING = "chat.decoding";
+
+    /** Chooses how the next replies pick their tokens; the choice is kept for the next start. */
     public void setDecoding(Decoding choice) {
         decoding = choice;
+        setSetting(DECODING, choice.name());
+    }
+
+    public Decoding decoding() {
+        return decoding;
+    }
+
+    /** The settings key of the system prompt new conversations start with. */
+    public static final String DEFAULT_SYSTEM_PROMPT = "chat.system-prompt";
+
+    private long newConversation(String title) {
+        long id = database.conversations().create(title, model.folder().name()).id();
+        setting(DEFAULT_SYSTEM_PROMPT).filter(p -> !p.isBlank()).ifPresent(prompt -> database.conversations().setSystemPrompt(id, prompt));
+        return id;
+    }
+
+    /** The conversation's system prompt, given to the model before its turns; empty for none. */
+    public String systemPrompt(long conversationId) {
+        return database.conversations().find(conversationId).map(dev.kestrel.storage.Conversation::systemPrompt).orElse("");
+    }
+
+    /** Sets the conversation's system prompt, for its next replies. */
+    public void setSystemPrompt(long conversationId, String prompt) {
+        mustExist(conversationId);
+        database.conversations().setSystemPrompt(conversationId, prompt.strip());
     }
 
     /** An application setting kept in the history database (the window's theme, say). */
@@ -132,8 +162,19 @@ public final class ChatService implements AutoCloseable {
         return model.folder().name();
     }
 
+    /** The execution provider the model runs on, e.g. CPUExecutionProvider. */
     public String device() {
         return model.device();
+    }
+
+    /** The kind of device the model runs on: "CPU", "GPU" or "NPU". */
+    public String deviceKind() {
+        return model.deviceKind().name();
+    }
+
+    /** Why the model runs on the CPU though a GPU or NPU was wanted, if it does. */
+    public Optional<String> deviceFallback() {
+        return model.deviceFallback();
     }
 
     /** The conversations, pinned ones first, then the most recently active. */
@@ -247,7 +288,7 @@ public final class ChatService implements AutoCloseable {
                 ? database.conversations().find(conversationId.getAsLong())
                         .orElseThrow(() -> new AppException("conversation " + conversationId.getAsLong() + " does not exist"))
                         .id()
-                : database.conversations().create(title(text.isBlank() ? sent.getFirst().name() : text), model.folder().name()).id();
+                : newConversation(title(text.isBlank() ? sent.getFirst().name() : text));
         List<Message> earlier = database.messages().latestBranch(conversation);
         OptionalLong parent = earlier.isEmpty() ? OptionalLong.empty() : OptionalLong.of(earlier.getLast().id());
         Message question = database.messages().append(conversation, parent, dev.kestrel.storage.Role.USER, text,
@@ -328,7 +369,11 @@ public final class ChatService implements AutoCloseable {
         Consumer<String> notices = notice -> listener.accept(new ReplyEvent.Notice(notice));
         ReplyRecorder recorder = new ReplyRecorder(database, reply.replyId(), notices);
         try {
-            List<ChatMessage> conversation = turns.apply(notices);
+            List<ChatMessage> conversation = new ArrayList<>(turns.apply(notices));
+            String system = systemPrompt(reply.conversationId());
+            if (!system.isBlank()) {
+                conversation.addFirst(new ChatMessage(Role.SYSTEM, system));
+            }
             int reserve = Math.min(MAX_REPLY_TOKENS, model.contextLength() / 4);
             PreparedPrompt prompt = model.fit(conversation, thinking, reserve);
             if (prompt.droppedMessages() > 0) {

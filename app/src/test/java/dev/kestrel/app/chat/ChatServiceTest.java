@@ -133,6 +133,34 @@ class ChatServiceTest {
     }
 
     @Test
+    void aSystemPromptGoesBeforeTheTurnsAndNewConversationsStartWithTheDefaultOne() throws Exception {
+        AppPaths paths = new AppPaths(home);
+        // A model with a chat template (the tiny decoder has none, and reads the last message alone).
+        Path qwen3 = Path.of(System.getProperty("kestrel.root")).resolve("models/fixtures/tiny-qwen3");
+        try (ChatService chat = ChatService.open(paths, qwen3)) {
+            ReplyEvent.Finished plain = (ReplyEvent.Finished) chat.send(OptionalLong.empty(), "hello", e -> {}).done().get(30, TimeUnit.SECONDS);
+            long conversation = chat.conversations(1).getFirst().id();
+            assertThat(chat.systemPrompt(conversation)).isEmpty();
+
+            chat.setSystemPrompt(conversation, "  Answer in one short sentence.  ");
+            assertThat(chat.systemPrompt(conversation)).isEqualTo("Answer in one short sentence.");
+            chat.setSetting(ChatService.DEFAULT_SYSTEM_PROMPT, "Be brief.");
+            ReplyEvent.Finished fresh = (ReplyEvent.Finished) chat.send(OptionalLong.empty(), "hello", e -> {}).done().get(30, TimeUnit.SECONDS);
+            long second = chat.conversations(1).getFirst().id();
+            assertThat(second).isNotEqualTo(conversation);
+            assertThat(chat.systemPrompt(second)).isEqualTo("Be brief.");
+            // The same question reads more tokens with a system prompt before it.
+            assertThat(fresh.stats().promptTokens()).isGreaterThan(plain.stats().promptTokens());
+
+            assertThat(chat.decoding()).isEqualTo(ChatService.Decoding.MODEL_DEFAULT);
+            chat.setDecoding(ChatService.Decoding.GREEDY);
+        }
+        try (ChatService chat = ChatService.open(paths, qwen3)) {
+            assertThat(chat.decoding()).isEqualTo(ChatService.Decoding.GREEDY);
+        }
+    }
+
+    @Test
     void anEmptyMessageOrAnUnknownConversationIsRefused() {
         try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
             assertThatThrownBy(() -> chat.send(OptionalLong.empty(), "  \n", e -> {})).isInstanceOf(AppException.class)

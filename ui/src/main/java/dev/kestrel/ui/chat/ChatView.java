@@ -1,6 +1,7 @@
 package dev.kestrel.ui.chat;
 
 import dev.kestrel.app.chat.ThinkingStop;
+import dev.kestrel.ui.settings.SettingsDialog;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -54,7 +55,31 @@ public final class ChatView extends BorderPane {
         status.getStyleClass().add("status");
         status.textProperty().bind(model.statusProperty());
         status.setAccessibleHelp("The model and the device it runs on");
-        HBox top = new HBox(status);
+        Label badge = new Label();
+        badge.setId("device-badge");
+        badge.getStyleClass().add("device-badge");
+        badge.textProperty().bind(model.deviceBadgeProperty());
+        badge.visibleProperty().bind(model.deviceBadgeProperty().isNotEmpty());
+        Tooltip where = new Tooltip();
+        where.textProperty().bind(model.deviceDetailProperty());
+        badge.setTooltip(where);
+        badge.accessibleTextProperty().bind(model.deviceDetailProperty());
+        model.deviceFellBackProperty().addListener((obs, old, fell) -> {
+            badge.getStyleClass().remove("fallback");
+            if (fell) {
+                badge.getStyleClass().add("fallback");
+            }
+        });
+        javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        Button settings = new Button("Settings…");
+        settings.setId("settings");
+        settings.setAccessibleText("Settings: system prompts and how replies are chosen");
+        settings.disableProperty().bind(model.readyProperty().not());
+        settings.setOnAction(e -> model.loadSettings(current -> new SettingsDialog(getScene().getWindow(), current).ask()
+                .ifPresent(model::saveSettings)));
+        HBox top = new HBox(8, status, gap, badge, settings);
+        top.setAlignment(Pos.CENTER_LEFT);
         top.getStyleClass().add("chat-header");
         setTop(top);
 

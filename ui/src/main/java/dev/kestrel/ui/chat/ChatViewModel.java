@@ -9,6 +9,7 @@ import dev.kestrel.app.chat.ReplyEvent;
 import dev.kestrel.app.chat.ReplyStats;
 import dev.kestrel.app.chat.ThinkingStop;
 import dev.kestrel.app.chat.Thumbnail;
+import dev.kestrel.ui.settings.ChatSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -60,6 +61,9 @@ public final class ChatViewModel {
     private final ReadOnlyBooleanWrapper canSend = new ReadOnlyBooleanWrapper(this, "canSend");
     private final ReadOnlyBooleanWrapper canSee = new ReadOnlyBooleanWrapper(this, "canSee");
     private final ObservableList<SamplePrompt> samples = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper deviceBadge = new ReadOnlyStringWrapper(this, "deviceBadge", "");
+    private final ReadOnlyStringWrapper deviceDetail = new ReadOnlyStringWrapper(this, "deviceDetail", "");
+    private final ReadOnlyBooleanWrapper deviceFellBack = new ReadOnlyBooleanWrapper(this, "deviceFellBack");
     private final ReadOnlyIntegerWrapper focused = new ReadOnlyIntegerWrapper(this, "focused", -1);
     private final ReadOnlyStringWrapper editingText = new ReadOnlyStringWrapper(this, "editing", "");
     private MessageItem editing;
@@ -91,6 +95,12 @@ public final class ChatViewModel {
         status.set(chat.historyNotice().orElse(chat.modelName() + " · " + chat.device()));
         canThink.set(chat.canThink());
         canSee.set(chat.canSee());
+        Optional<String> fallback = chat.deviceFallback();
+        String provider = chat.device().replace("ExecutionProvider", "");
+        deviceBadge.set(provider.equalsIgnoreCase(chat.deviceKind()) ? chat.deviceKind() : chat.deviceKind() + " · " + provider);
+        deviceFellBack.set(fallback.isPresent());
+        deviceDetail.set(chat.modelName() + " runs on the " + chat.deviceKind() + " through ONNX Runtime's " + chat.device()
+                + fallback.map(reason -> ". " + reason).orElse("."));
         samples.setAll(SamplePrompt.forModel(chat.canSee(), chat.canThink()));
         ready.set(true);
         historyChanges.set(historyChanges.get() + 1);
@@ -368,6 +378,58 @@ public final class ChatViewModel {
             messages.clear();
             focused.set(-1);
         }
+    }
+
+    /** Reads the settings the dialog edits, off the UI thread, and hands them to {@code show} on it. */
+    public void loadSettings(java.util.function.Consumer<ChatSettings> show) {
+        if (service == null) {
+            return;
+        }
+        ChatService chat = service;
+        OptionalLong open = conversation;
+        background.execute(() -> {
+            ChatSettings settings = new ChatSettings(
+                    open.isPresent() ? Optional.of(chat.systemPrompt(open.getAsLong())) : Optional.empty(),
+                    chat.setting(ChatService.DEFAULT_SYSTEM_PROMPT).orElse(""),
+                    chat.decoding() == ChatService.Decoding.GREEDY);
+            ui.execute(() -> show.accept(settings));
+        });
+    }
+
+    /** Saves what the dialog returned: it applies from the next reply on. */
+    public void saveSettings(ChatSettings settings) {
+        if (service == null) {
+            return;
+        }
+        ChatService chat = service;
+        OptionalLong open = conversation;
+        background.execute(() -> {
+            try {
+                if (open.isPresent()) {
+                    settings.conversationPrompt().ifPresent(prompt -> chat.setSystemPrompt(open.getAsLong(), prompt));
+                }
+                chat.setSetting(ChatService.DEFAULT_SYSTEM_PROMPT, settings.newConversationPrompt().strip());
+                chat.setDecoding(settings.greedy() ? ChatService.Decoding.GREEDY : ChatService.Decoding.MODEL_DEFAULT);
+            } catch (RuntimeException e) {
+                String message = Failure.of(e).message();
+                ui.execute(() -> status.set("Settings not saved: " + message));
+            }
+        });
+    }
+
+    /** Where the model runs, short: "CPU", "GPU · CUDA", "NPU · QNN". */
+    public ReadOnlyStringProperty deviceBadgeProperty() {
+        return deviceBadge.getReadOnlyProperty();
+    }
+
+    /** Where the model runs, in a sentence, with the reason when it fell back to the CPU. */
+    public ReadOnlyStringProperty deviceDetailProperty() {
+        return deviceDetail.getReadOnlyProperty();
+    }
+
+    /** True when the model runs on the CPU because the wanted GPU or NPU could not be used. */
+    public ReadOnlyBooleanProperty deviceFellBackProperty() {
+        return deviceFellBack.getReadOnlyProperty();
     }
 
     /** Suggestions for an empty conversation, fitting what the model can do. */

@@ -56,6 +56,9 @@ class ChatViewModelTest {
             model.send();
             assertThat(model.messages()).isEmpty();
             assertThat(model.statusProperty().get()).isEqualTo("tiny-decoder · CPUExecutionProvider");
+            assertThat(model.deviceBadgeProperty().get()).isEqualTo("CPU");
+            assertThat(model.deviceDetailProperty().get()).isEqualTo("tiny-decoder runs on the CPU through ONNX Runtime's CPUExecutionProvider.");
+            assertThat(model.deviceFellBackProperty().get()).isFalse();
             return null;
         });
     }
@@ -194,6 +197,26 @@ class ChatViewModelTest {
         });
         // The edited question is a new branch: the window shows it, and the old branch is kept.
         assertThat(service.messages(conversation)).extracting(m -> m.text()).containsExactly("hello", GREEDY_REPLY);
+    }
+
+    @Test
+    void settingsAreReadAndSavedForTheOpenConversationAndNewOnes() throws Exception {
+        sendAndWait("hello");
+        long conversation = onUi(() -> model.conversation().orElseThrow());
+        java.util.concurrent.CompletableFuture<dev.kestrel.ui.settings.ChatSettings> loaded = new java.util.concurrent.CompletableFuture<>();
+        onUi(() -> {
+            model.loadSettings(loaded::complete);
+            return null;
+        });
+        dev.kestrel.ui.settings.ChatSettings current = loaded.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(current).isEqualTo(new dev.kestrel.ui.settings.ChatSettings(java.util.Optional.of(""), "", false));
+        onUi(() -> {
+            model.saveSettings(new dev.kestrel.ui.settings.ChatSettings(java.util.Optional.of("Be kind."), "Be brief.", true));
+            return null;
+        });
+        awaitUi(() -> service.systemPrompt(conversation).equals("Be kind.")
+                && service.decoding() == ChatService.Decoding.GREEDY);
+        assertThat(service.setting(ChatService.DEFAULT_SYSTEM_PROMPT)).contains("Be brief.");
     }
 
     @Test

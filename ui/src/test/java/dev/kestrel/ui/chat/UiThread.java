@@ -54,8 +54,12 @@ public final class UiThread implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         thread.shutdown();
-        thread.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
