@@ -2,7 +2,6 @@ package dev.kestrel.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.BundledModels;
 import dev.kestrel.ui.chat.AttachmentItem;
 import dev.kestrel.ui.chat.MessageItem;
@@ -16,44 +15,19 @@ import javafx.scene.image.ImageView;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** Images in the real window under X, on the tiny SmolVLM: pasted files become thumbnails, encode, and are asked about. */
-@ExtendWith(ApplicationExtension.class)
-class KestrelWindowImageTest {
+class KestrelWindowImageTest extends WindowTest {
 
     static final Path SMOLVLM = BundledModels.root().orElseThrow().resolve("fixtures/tiny-smolvlm");
     static final Path SHAPES = SMOLVLM.resolve("reference/shapes-150x90.png");
 
-    @TempDir
-    static Path home;
-
-    KestrelWindow window;
-
-    @BeforeAll
-    static void requireDisplay() {
-        Displays.missing().ifPresent(reason -> {
-            throw new IllegalStateException(reason + ": run the tests with .ci/run, which starts Xvfb");
-        });
-    }
-
-    @Start
-    void start(Stage stage) {
-        window = KestrelWindow.show(stage, new AppPaths(home), () -> SMOLVLM);
-    }
-
-    @AfterEach
-    void close() {
-        window.close();
+    @Override
+    Path model() {
+        return SMOLVLM;
     }
 
     private static ListView<MessageItem> messages(FxRobot robot) {

@@ -21,45 +21,16 @@ import javafx.scene.control.Slider;
 import javafx.scene.control.ListView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The real window under X (Xvfb in CI), driven with TestFX's robot, over a real SQLite file and ONNX Runtime. */
-@ExtendWith(ApplicationExtension.class)
-class KestrelWindowTest {
+class KestrelWindowTest extends WindowTest {
 
-    @TempDir
-    static Path home;
-
-    KestrelWindow window;
-
-    @BeforeAll
-    static void requireDisplay() {
-        Displays.missing().ifPresent(reason -> {
-            throw new IllegalStateException(reason + ": run the tests with .ci/run, which starts Xvfb");
-        });
-    }
-
-    @Start
-    void start(Stage stage) {
-        window = KestrelWindow.show(stage, new AppPaths(home), BundledModels::defaultModel);
-    }
-
-    @AfterEach
-    void close() {
-        window.close();
-        robot().interact(() -> Theme.SYSTEM.apply());
-    }
-
-    private static FxRobot robot() {
-        return new FxRobot();
+    @Override
+    Path model() {
+        return BundledModels.defaultModel();
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.kestrel.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.BundledModels;
 import dev.kestrel.app.chat.ThinkingStop;
 import dev.kestrel.ui.chat.MessageItem;
@@ -13,43 +12,18 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Slider;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The thinking-budget slider and the thinking section in the real window, on the tiny Qwen3-style model, which thinks. */
-@ExtendWith(ApplicationExtension.class)
-class KestrelWindowThinkingTest {
+class KestrelWindowThinkingTest extends WindowTest {
 
     static final Path QWEN3 = BundledModels.root().orElseThrow().resolve("fixtures/tiny-qwen3");
 
-    @TempDir
-    static Path home;
-
-    KestrelWindow window;
-
-    @BeforeAll
-    static void requireDisplay() {
-        Displays.missing().ifPresent(reason -> {
-            throw new IllegalStateException(reason + ": run the tests with .ci/run, which starts Xvfb");
-        });
-    }
-
-    @Start
-    void start(Stage stage) {
-        window = KestrelWindow.show(stage, new AppPaths(home), () -> QWEN3);
-    }
-
-    @AfterEach
-    void close() {
-        window.close();
+    @Override
+    Path model() {
+        return QWEN3;
     }
 
     @Test

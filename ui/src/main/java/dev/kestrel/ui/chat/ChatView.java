@@ -1,6 +1,7 @@
 package dev.kestrel.ui.chat;
 
 import dev.kestrel.app.chat.ThinkingStop;
+import dev.kestrel.ui.controls.NoticeBar;
 import dev.kestrel.ui.settings.SettingsDialog;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
@@ -139,17 +140,9 @@ public final class ChatView extends BorderPane {
         // The slider's last tick label reaches past its end; keep the button clear of it.
         HBox.setMargin(attach, new Insets(0, 0, 0, 28));
         controls.getChildren().add(attach);
-        Label editingNote = new Label("Editing your question: sending asks it again from there; the old version stays in the history");
-        editingNote.setWrapText(true);
-        Button cancelEdit = new Button("Cancel");
-        cancelEdit.setId("cancel-edit");
-        cancelEdit.setAccessibleText("Stop editing; the question stays as it was");
-        cancelEdit.setOnAction(e -> model.cancelEdit());
-        HBox editingBar = new HBox(8, editingNote, cancelEdit);
-        editingBar.setAlignment(Pos.CENTER_LEFT);
-        editingBar.getStyleClass().add("editing-bar");
-        editingBar.visibleProperty().bind(model.editingProperty().isNotEmpty());
-        editingBar.managedProperty().bind(editingBar.visibleProperty());
+        NoticeBar editingBar = new NoticeBar(model.editingProperty(),
+                new javafx.beans.property.SimpleStringProperty("Editing your question: sending asks it again from there; the old version stays in the history"),
+                "editing-bar", "Cancel", "cancel-edit", "Stop editing; the question stays as it was", model::cancelEdit);
         model.editingProperty().addListener((obs, old, now) -> {
             if (!now.isEmpty()) {
                 composer.requestFocus();

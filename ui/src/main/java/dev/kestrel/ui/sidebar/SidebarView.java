@@ -2,11 +2,12 @@ package dev.kestrel.ui.sidebar;
 
 import dev.kestrel.app.chat.ConversationSummary;
 import dev.kestrel.app.chat.HistoryHit;
+import dev.kestrel.ui.controls.NoticeBar;
 import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 import javafx.animation.PauseTransition;
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
-import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
@@ -16,7 +17,6 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextInputDialog;
 import javafx.scene.input.KeyCode;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
@@ -125,20 +125,10 @@ public final class SidebarView extends VBox {
         return hits;
     }
 
-    private HBox undoBar() {
-        Label what = new Label();
-        what.textProperty().bind(model.pendingDeleteProperty().map(title -> "Deleted “" + title + "”"));
-        what.setMaxWidth(Double.MAX_VALUE);
-        HBox.setHgrow(what, Priority.ALWAYS);
-        Button undo = new Button("Undo");
-        undo.setId("undo-delete");
-        undo.setAccessibleText("Undo the deletion");
-        undo.setOnAction(e -> model.undoDelete());
-        HBox bar = new HBox(6, what, undo);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        bar.getStyleClass().add("undo-bar");
-        bar.visibleProperty().bind(model.pendingDeleteProperty().isNotEmpty());
-        bar.managedProperty().bind(bar.visibleProperty());
+    private NoticeBar undoBar() {
+        NoticeBar bar = new NoticeBar(model.pendingDeleteProperty(),
+                Bindings.createStringBinding(() -> "Deleted “" + model.pendingDeleteProperty().get() + "”", model.pendingDeleteProperty()),
+                "undo-bar", "Undo", "undo-delete", "Undo the deletion", model::undoDelete);
         PauseTransition timer = new PauseTransition(UNDO_TIME);
         timer.setOnFinished(e -> model.commitDelete());
         model.pendingDeleteProperty().addListener((obs, old, now) -> {

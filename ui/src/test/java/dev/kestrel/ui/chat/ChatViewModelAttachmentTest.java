@@ -2,9 +2,7 @@ package dev.kestrel.ui.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.BundledModels;
-import dev.kestrel.app.chat.ChatService;
 import dev.kestrel.app.chat.ThinkingStop;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
@@ -31,23 +27,20 @@ class ChatViewModelAttachmentTest {
     @TempDir
     Path home;
 
-    UiThread ui = new UiThread();
-    ExecutorService background = Executors.newSingleThreadExecutor();
-    ChatService service;
+    ChatHarness harness;
+    UiThread ui;
     ChatViewModel model;
 
     @BeforeEach
     void open() {
-        service = ChatService.open(new AppPaths(home), SMOLVLM);
-        model = new ChatViewModel(ui.executor(), background);
-        ui.run(() -> model.attach(service));
+        harness = new ChatHarness(home, SMOLVLM);
+        ui = harness.ui;
+        model = harness.chat();
     }
 
     @AfterEach
-    void close() throws InterruptedException {
-        service.close();
-        background.shutdown();
-        ui.close();
+    void close() {
+        harness.close();
     }
 
     @Test

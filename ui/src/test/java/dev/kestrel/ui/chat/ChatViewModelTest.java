@@ -2,14 +2,11 @@ package dev.kestrel.ui.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.BundledModels;
 import dev.kestrel.app.chat.ChatService;
 import dev.kestrel.app.chat.ThinkingStop;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,22 +23,22 @@ class ChatViewModelTest {
     @TempDir
     Path home;
 
-    UiThread ui = new UiThread();
-    ExecutorService background = Executors.newSingleThreadExecutor();
+    ChatHarness harness;
+    UiThread ui;
     ChatService service;
     ChatViewModel model;
 
     @BeforeEach
     void open() {
-        service = ChatService.open(new AppPaths(home), BundledModels.defaultModel());
-        model = new ChatViewModel(ui.executor(), background);
+        harness = new ChatHarness(home, BundledModels.defaultModel());
+        ui = harness.ui;
+        service = harness.service;
+        model = new ChatViewModel(ui.executor(), harness.background); // attached by each test: some test the time before
     }
 
     @AfterEach
-    void close() throws InterruptedException {
-        service.close();
-        background.shutdown();
-        ui.close();
+    void close() {
+        harness.close();
     }
 
     @Test
@@ -142,7 +139,7 @@ class ChatViewModelTest {
     @Test
     void theLatestConversationOpensOnStart() {
         sendAndWait("hello");
-        ChatViewModel restarted = new ChatViewModel(ui.executor(), background);
+        ChatViewModel restarted = new ChatViewModel(ui.executor(), harness.background);
         onUi(() -> {
             restarted.attach(service);
             restarted.openLatest();

@@ -2,13 +2,10 @@ package dev.kestrel.ui.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.BundledModels;
 import dev.kestrel.app.chat.ChatService;
 import dev.kestrel.app.chat.ThinkingStop;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,24 +19,23 @@ class ChatViewModelThinkingTest {
     @TempDir
     Path home;
 
-    UiThread ui = new UiThread();
-    ExecutorService background = Executors.newSingleThreadExecutor();
+    ChatHarness harness;
+    UiThread ui;
     ChatService service;
     ChatViewModel model;
 
     @BeforeEach
     void open() {
-        service = ChatService.open(new AppPaths(home), QWEN3);
+        harness = new ChatHarness(home, QWEN3);
+        ui = harness.ui;
+        service = harness.service;
         service.setDecoding(ChatService.Decoding.GREEDY); // the model samples by default, and its greedy reply thinks
-        model = new ChatViewModel(ui.executor(), background);
-        ui.run(() -> model.attach(service));
+        model = harness.chat();
     }
 
     @AfterEach
-    void close() throws InterruptedException {
-        service.close();
-        background.shutdown();
-        ui.close();
+    void close() {
+        harness.close();
     }
 
     @Test

@@ -2,11 +2,11 @@ package dev.kestrel.ui.sidebar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.BundledModels;
 import dev.kestrel.app.chat.ChatService;
 import dev.kestrel.app.chat.ConversationSummary;
 import dev.kestrel.app.chat.HistoryHit;
+import dev.kestrel.ui.chat.ChatHarness;
 import dev.kestrel.ui.chat.UiThread;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,18 +27,20 @@ class SidebarViewModelTest {
     @TempDir
     Path home;
 
-    UiThread ui = new UiThread();
-    ExecutorService background = Executors.newSingleThreadExecutor();
+    ChatHarness harness;
+    UiThread ui;
     ChatService service;
     SidebarViewModel model;
     List<Long> deleted = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void open() throws Exception {
-        service = ChatService.open(new AppPaths(home), BundledModels.defaultModel());
+        harness = new ChatHarness(home, BundledModels.defaultModel());
+        ui = harness.ui;
+        service = harness.service;
         service.send(OptionalLong.empty(), "hello zebra", e -> {}).done().get(30, TimeUnit.SECONDS);
         service.send(OptionalLong.empty(), "Kestrel", e -> {}).done().get(30, TimeUnit.SECONDS);
-        model = new SidebarViewModel(ui.executor(), background);
+        model = new SidebarViewModel(ui.executor(), harness.background);
         model.setOnDeleted(deleted::add);
         onUi(() -> {
             model.attach(service);
@@ -50,10 +50,8 @@ class SidebarViewModelTest {
     }
 
     @AfterEach
-    void close() throws InterruptedException {
-        service.close();
-        background.shutdown();
-        ui.close();
+    void close() {
+        harness.close();
     }
 
     @Test
