@@ -3,6 +3,9 @@ package dev.kestrel.ui;
 import dev.kestrel.app.Failure;
 import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.chat.ChatService;
+import dev.kestrel.app.chat.ModelChoice;
+import java.util.ArrayList;
+import java.util.List;
 import dev.kestrel.ui.chat.ChatView;
 import dev.kestrel.ui.chat.ChatViewModel;
 import dev.kestrel.ui.sidebar.SidebarView;
@@ -16,7 +19,12 @@ import java.util.function.Supplier;
 import javafx.application.Platform;
 import dev.kestrel.ui.theme.Theme;
 import javafx.scene.Scene;
+import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.stage.DirectoryChooser;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
@@ -38,15 +46,32 @@ public final class KestrelWindow implements AutoCloseable {
     });
     private final ChatViewModel chat = new ChatViewModel(Platform::runLater, background);
     private final SidebarViewModel sidebar = new SidebarViewModel(Platform::runLater, background);
-    private final CompletableFuture<ChatService> service;
+    private final AppPaths paths;
+    private volatile CompletableFuture<ChatService> service;
     private final ChatView chatView = new ChatView(chat);
     private final ChoiceBox<Theme> themeChoice = new ChoiceBox<>();
+    private final ComboBox<ModelChoice> modelChoice = new ComboBox<>();
 
     private KestrelWindow(Stage stage, Supplier<Path> model, AppPaths paths) {
+        this.paths = paths;
         Theme.current().apply();
         SidebarView sidebarView = new SidebarView(sidebar, chat::newConversation, chat::open);
         sidebar.setOnDeleted(chat::deleted);
-        sidebarView.getChildren().add(themeChoice);
+        Button openFolder = new Button("Open…");
+        openFolder.setId("open-model");
+        openFolder.setAccessibleText("Open a model folder from disk");
+        openFolder.setOnAction(e -> {
+            DirectoryChooser chooser = new DirectoryChooser();
+            chooser.setTitle("Open a model folder");
+            java.io.File folder = chooser.showDialog(stage);
+            if (folder != null) {
+                switchModel(folder.toPath());
+            }
+        });
+        HBox.setHgrow(modelChoice, Priority.ALWAYS);
+        modelChoice.setMaxWidth(Double.MAX_VALUE);
+        HBox models = new HBox(4, modelChoice, openFolder);
+        sidebarView.getChildren().addAll(models, themeChoice);
         SplitPane split = new SplitPane(sidebarView, chatView);
         split.setDividerPositions(0.24);
         SplitPane.setResizableWithParent(sidebarView, false);
@@ -64,20 +89,85 @@ public final class KestrelWindow implements AutoCloseable {
         stage.setMinHeight(360);
         chat.historyChangesProperty().addListener((obs, old, now) -> sidebar.refresh());
 
-        service = CompletableFuture.supplyAsync(() -> ChatService.open(paths, model.get()), background);
-        service.whenComplete((ready, error) -> Platform.runLater(() -> {
+        modelChooser();
+        themeChooser();
+        load(CompletableFuture.supplyAsync(() -> ChatService.openLast(paths, model.get()), background), true);
+        stage.show();
+        chatView.focusComposer();
+    }
+
+    /** Shows the window's model once {@code loading} is done, or why it could not be loaded. */
+    private void load(CompletableFuture<ChatService> loading, boolean first) {
+        service = loading;
+        loading.whenComplete((ready, error) -> Platform.runLater(() -> {
             if (error != null) {
                 chat.failed(Failure.of(error instanceof java.util.concurrent.CompletionException c ? c.getCause() : error).message());
-            } else {
-                chat.attach(ready);
-                sidebar.attach(ready);
-                themeChoice.setValue(Theme.of(ready.setting(Theme.SETTING)));
+                return;
+            }
+            chat.attach(ready);
+            sidebar.attach(ready);
+            themeChoice.setValue(Theme.of(ready.setting(Theme.SETTING)));
+            showModels(ready);
+            if (first) {
                 chat.openLatest();
             }
         }));
-        themeChooser();
-        stage.show();
-        chatView.focusComposer();
+    }
+
+    /** The bundled model and those installed under the data folder; choosing one switches to it. */
+    private void modelChooser() {
+        modelChoice.setId("model-picker");
+        modelChoice.setAccessibleText("Model");
+        modelChoice.setPromptText("Model");
+        modelChoice.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(ModelChoice choice) {
+                return choice == null ? "" : choice.name();
+            }
+
+            @Override
+            public ModelChoice fromString(String name) {
+                return modelChoice.getItems().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+            }
+        });
+        modelChoice.setOnAction(e -> {
+            ModelChoice chosen = modelChoice.getValue();
+            if (chosen != null && !chosen.folder().equals(shownModel)) {
+                switchModel(chosen.folder());
+            }
+        });
+    }
+
+    private Path shownModel;
+    private boolean closed;
+
+    private void showModels(ChatService ready) {
+        shownModel = ready.modelFolder();
+        List<ModelChoice> choices = new ArrayList<>(ModelChoice.available(paths));
+        if (choices.stream().noneMatch(c -> c.folder().equals(shownModel))) {
+            choices.add(new ModelChoice(shownModel.getFileName().toString(), shownModel, false));
+        }
+        modelChoice.getItems().setAll(choices);
+        modelChoice.setValue(choices.stream().filter(c -> c.folder().equals(shownModel)).findFirst().orElse(null));
+    }
+
+    /**
+     * Closes the model (stopping a reply; its text is kept) and loads the one in {@code folder}, which
+     * is then remembered for the next start. The conversation stays open and continues on the new model.
+     */
+    public void switchModel(Path folder) {
+        chat.stop();
+        chat.loading("Loading " + folder.getFileName() + "…");
+        sidebar.detach();
+        CompletableFuture<ChatService> previous = service;
+        load(previous.handle((old, error) -> old).thenApplyAsync(old -> {
+            if (old != null) {
+                old.close();
+            }
+            ChatService next = ChatService.open(paths, folder.toAbsolutePath());
+            next.remember();
+            return next;
+        }, background), false);
     }
 
     /** Light, dark or the system's look; the choice is kept in the history database. */
@@ -121,6 +211,10 @@ public final class KestrelWindow implements AutoCloseable {
     /** Stops any reply and closes the model and the history. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         sidebar.commitDelete();
         // Lets what the window asked of the history (a deletion, a setting) finish before it closes.
         background.shutdown();

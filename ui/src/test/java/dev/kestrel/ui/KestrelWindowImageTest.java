@@ -3,7 +3,11 @@ package dev.kestrel.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kestrel.app.BundledModels;
+import dev.kestrel.app.AppPaths;
+import dev.kestrel.app.chat.ChatService;
+import dev.kestrel.app.chat.ModelChoice;
 import dev.kestrel.ui.chat.AttachmentItem;
+import javafx.scene.control.ComboBox;
 import dev.kestrel.ui.chat.MessageItem;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,5 +72,24 @@ class KestrelWindowImageTest extends WindowTest {
         assertThat(window.chat().attachments()).isEmpty();
         assertThat(robot.lookup("#attachment-notice").queryAs(Label.class).isVisible()).isFalse();
         robot.interact(() -> Screenshots.save(messages.getScene(), "image-question"));
+
+        // Another model from the picker: the conversation continues on it (a text model reads the turns'
+        // text), and the choice is kept for the next start.
+        ComboBox<ModelChoice> picker = robot.lookup("#model-picker").queryComboBox();
+        assertThat(picker.getValue().folder()).isEqualTo(SMOLVLM.toAbsolutePath());
+        ModelChoice bundled = picker.getItems().stream().filter(ModelChoice::bundled).findFirst().orElseThrow();
+        robot.interact(() -> picker.setValue(bundled));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().readyProperty().get()
+                && window.chat().statusProperty().get().startsWith("tiny-decoder"));
+        assertThat(window.chat().canSeeProperty().get()).isFalse();
+        assertThat(robot.lookup("#attach").queryAs(Button.class).isDisabled()).isTrue();
+        assertThat(window.chat().messages()).hasSize(2);
+        robot.clickOn("#composer").write("hello").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> messages.getItems().size() == 4
+                && messages.getItems().get(3).footerProperty().get().contains("tokens"));
+        robot.interact(() -> window.close());
+        try (ChatService reopened = ChatService.openLast(new AppPaths(home), SMOLVLM)) {
+            assertThat(reopened.modelName()).isEqualTo("tiny-decoder");
+        }
     }
 }

@@ -53,6 +53,7 @@ public final class ChatService implements AutoCloseable {
     private final Database database;
     private final Set<Reply> active = ConcurrentHashMap.newKeySet();
     private volatile Decoding decoding = Decoding.MODEL_DEFAULT;
+    private Optional<String> startNotice = Optional.empty();
     private final ExecutorService engine = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "kestrel-engine");
         thread.setDaemon(true);
@@ -66,6 +67,9 @@ public final class ChatService implements AutoCloseable {
                 .map(name -> Decoding.GREEDY).orElse(Decoding.MODEL_DEFAULT);
     }
 
+    /** The settings key of the model folder the window chose last. */
+    public static final String MODEL_SETTING = "model.folder";
+
     /** Opens the history under {@code paths} and loads the model in {@code modelDir}. */
     public static ChatService open(AppPaths paths, Path modelDir) {
         Database database = Database.open(paths.database());
@@ -78,10 +82,44 @@ public final class ChatService implements AutoCloseable {
     }
 
     /**
+     * Opens the history and the model chosen last in this data folder ({@link #remember}), or {@code
+     * fallback} when none was or it cannot be loaded any more; then {@link #historyNotice} says why.
+     */
+    public static ChatService openLast(AppPaths paths, Path fallback) {
+        Database database = Database.open(paths.database());
+        try {
+            Optional<Path> last = database.settings().get(MODEL_SETTING).map(Path::of).filter(p -> !p.equals(fallback));
+            if (last.isPresent()) {
+                try {
+                    return new ChatService(LanguageModel.load(last.get(), EngineOptions.DEFAULT), database);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot load the model chosen last, " + last.get(), e);
+                    ChatService service = new ChatService(LanguageModel.load(fallback, EngineOptions.DEFAULT), database);
+                    service.startNotice = Optional.of("The model chosen last (" + last.get().getFileName() + ") could not be loaded: "
+                            + Failure.of(e).message() + ". " + service.modelName() + " was opened instead.");
+                    return service;
+                }
+            }
+            return new ChatService(LanguageModel.load(fallback, EngineOptions.DEFAULT), database);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** Makes this service's model the one {@link #openLast} opens next time. */
+    public void remember() {
+        setSetting(MODEL_SETTING, model.folder().root().toAbsolutePath().toString());
+    }
+
+    /**
      * What the user must be told about their history before anything else, if anything: that the
      * database was damaged, where the damaged file is kept, and that a new one was started.
      */
     public Optional<String> historyNotice() {
+        if (startNotice.isPresent()) {
+            return startNotice;
+        }
         return database.damagedCopy().map(copy -> "The history database was damaged, so Kestrel started a new one."
                 + " The old file is kept, unchanged, at " + copy + ".");
     }
@@ -156,6 +194,11 @@ public final class ChatService implements AutoCloseable {
     public Reply send(OptionalLong conversationId, String text, List<Attachment> files, ThinkingStop thinking,
             Consumer<? super ReplyEvent> listener) {
         return send(conversationId, text, files, thinking.budget(), listener);
+    }
+
+    /** The folder of the model, absolute. */
+    public Path modelFolder() {
+        return model.folder().root().toAbsolutePath();
     }
 
     public String modelName() {

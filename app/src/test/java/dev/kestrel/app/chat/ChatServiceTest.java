@@ -161,6 +161,26 @@ class ChatServiceTest {
     }
 
     @Test
+    void theModelChosenLastOpensAgainAndAModelThatCannotLoadAnyMoreFallsBackWithANotice() {
+        AppPaths paths = new AppPaths(home);
+        Path qwen3 = Path.of(System.getProperty("kestrel.root")).resolve("models/fixtures/tiny-qwen3");
+        try (ChatService chat = ChatService.open(paths, qwen3)) {
+            chat.remember();
+        }
+        try (ChatService chat = ChatService.openLast(paths, BundledModels.defaultModel())) {
+            assertThat(chat.modelName()).isEqualTo("tiny-qwen3");
+            assertThat(chat.historyNotice()).isEmpty();
+            chat.setSetting(ChatService.MODEL_SETTING, home.resolve("gone").toString());
+        }
+        try (ChatService chat = ChatService.openLast(paths, BundledModels.defaultModel())) {
+            assertThat(chat.modelName()).isEqualTo("tiny-decoder");
+            assertThat(chat.historyNotice()).hasValueSatisfying(notice -> assertThat(notice)
+                    .startsWith("The model chosen last (gone) could not be loaded: ").endsWith("tiny-decoder was opened instead."));
+        }
+        assertThat(ModelChoice.available(paths)).extracting(ModelChoice::bundled).containsExactly(true);
+    }
+
+    @Test
     void anEmptyMessageOrAnUnknownConversationIsRefused() {
         try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
             assertThatThrownBy(() -> chat.send(OptionalLong.empty(), "  \n", e -> {})).isInstanceOf(AppException.class)

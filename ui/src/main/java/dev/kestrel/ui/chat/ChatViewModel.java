@@ -106,6 +106,19 @@ public final class ChatViewModel {
         historyChanges.set(historyChanges.get() + 1);
     }
 
+    /** Another model is being loaded: nothing can be sent until it is attached. */
+    public void loading(String message) {
+        ready.set(false);
+        service = null;
+        status.set(message);
+        if (!attachments.isEmpty()) {
+            // Their pictures were encoded for the model that is going away.
+            attachments.forEach(AttachmentItem::remove);
+            attachments.clear();
+            attachmentNotice.set("The attached files were removed because the model changed; attach them again.");
+        }
+    }
+
     /** The model could not be loaded; the window says why. */
     public void failed(String message) {
         status.set("Cannot load the model: " + message);

@@ -72,6 +72,12 @@ public final class SidebarViewModel {
         refresh();
     }
 
+    /** The model is being switched: nothing is read until {@link #attach} brings the next service. */
+    public void detach() {
+        commitDelete();
+        service = null;
+    }
+
     /** Called with a conversation's id once it is really deleted (the chat closes it if it is open). */
     public void setOnDeleted(LongConsumer listener) {
         onDeleted = listener;
