@@ -64,6 +64,8 @@ class KestrelWindowThinkingTest extends WindowTest {
         robot.clickOn("#composer").write("hello").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> messages.getItems().size() == 4 && !window.chat().replyingProperty().get());
         assertThat(messages.getItems().get(3).thinkingProperty().get()).isEmpty();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".regenerate").match(javafx.scene.Node::isVisible).queryAll()).as("only the last reply").hasSize(1);
         robot.interact(() -> Screenshots.save(messages.getScene(), "thinking"));
     }
 }

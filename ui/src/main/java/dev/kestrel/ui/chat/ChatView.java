@@ -91,6 +91,9 @@ public final class ChatView extends BorderPane {
         messages.setPlaceholder(emptyConversation());
         messages.setAccessibleText("Messages");
         model.messages().addListener((javafx.collections.ListChangeListener<MessageItem>) change -> {
+            // Cells whose item stayed but whose place changed (the reply that is no longer the last one
+            // keeps no Regenerate button) are updated too.
+            messages.refresh();
             if (model.focusedMessageProperty().get() < 0) {
                 scrollToEnd();
             }
