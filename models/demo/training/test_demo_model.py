@@ -81,5 +81,23 @@ class DemoModelTest(unittest.TestCase):
         self.assertTrue(re.fullmatch(r"\d+", tasks.case("addition", random.randint(0, 9), 0).answer))
 
 
+
+class TrainInitTest(unittest.TestCase):
+
+    def test_a_decoder_from_another_run_loads_beside_an_encoder_of_other_shapes(self):
+        import torch
+        import train
+        vocab = len(demo_model.tokenizer().vocab)
+        donor = train.Model(vocab)
+        state = {name: value.clone() for name, value in donor.state_dict().items()}
+        state["encoder.vision_model.embeddings.patch_embedding.weight"] = torch.zeros(192, 3, 32, 32)  # an older encoder's shape
+        model = train.Model(vocab)
+        model.decoder.load_state_dict(train.decoder_weights(state))
+        for name, value in model.decoder.state_dict().items():
+            self.assertTrue(torch.equal(value, donor.decoder.state_dict()[name]), name)
+        with self.assertRaises(RuntimeError):
+            model.load(state)
+
+
 if __name__ == "__main__":
     unittest.main()

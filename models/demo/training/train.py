@@ -64,6 +64,11 @@ class Model(torch.nn.Module):
         return feature_penalty(features, self.decoder.embed_tokens.weight.detach().pow(2).mean())
 
 
+def decoder_weights(state: dict) -> dict:
+    """The decoder's part of a Model's state dict, named as the decoder names them."""
+    return {name[len("decoder."):]: value for name, value in state.items() if name.startswith("decoder.")}
+
+
 def sample(index: int, seed: int = TRAIN_SEED) -> tuple[tasks.Case, str, float]:
     """The index-th training sample: its case, its thinking mode and where a budget cuts the scratchpad."""
     rng = random.Random(f"sample/{seed}/{index}")
@@ -191,7 +196,8 @@ def main() -> int:
     parser.add_argument("--evaluate", action="store_true", help="only print validation accuracy of the checkpoint")
     parser.add_argument("--tasks", help="train only these tasks (comma-separated), for probes")
     parser.add_argument("--vision-lr-scale", type=float, default=1.0, help="the vision encoder's learning rate factor")
-    parser.add_argument("--init", metavar="CHECKPOINT", help="a fresh run starts from this train.py checkpoint's weights")
+    parser.add_argument("--init", metavar="CHECKPOINT",
+                        help="a fresh run starts from this train.py checkpoint's weights (its decoder only, with --vision)")
     parser.add_argument("--vision", metavar="CHECKPOINT",
                         help="a fresh run takes its vision encoder and probe from this pretrain_vision.py checkpoint")
     parser.add_argument("--probe-weight", type=float, default=0.3,
@@ -222,7 +228,11 @@ def main() -> int:
         step = state["step"]
         print(f"resumed at step {step} from {last}")
     else:
-        if args.init:
+        if args.init and args.vision:
+            # The encoder comes from --vision, and may not even have the shapes of --init's (ADR 0010 section 7).
+            model.decoder.load_state_dict(decoder_weights(torch.load(args.init, map_location=device)["model"]))
+            print(f"starts from the decoder of {args.init}")
+        elif args.init:
             model.load(torch.load(args.init, map_location=device)["model"])
             print(f"starts from the weights of {args.init}")
         if args.vision:
