@@ -37,6 +37,12 @@ class KestrelWindowThinkingTest extends WindowTest {
         robot.clickOn("#settings");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#greedy").tryQuery().isPresent());
         assertThat(robot.lookup("#conversation-prompt").queryTextInputControl().isDisabled()).as("no conversation yet").isTrue();
+        assertThat(robot.lookup("#temperature").queryTextInputControl().getPromptText()).isEqualTo("0.6"); // the model's own
+        robot.clickOn("#top-p").write("1.5");
+        robot.clickOn("Save");
+        assertThat(robot.lookup("#settings-problem").queryAs(javafx.scene.control.Label.class).getText())
+                .isEqualTo("top-p must be in (0, 1], not 1.5");
+        robot.interact(() -> robot.lookup("#top-p").queryTextInputControl().clear());
         robot.clickOn("#greedy");
         robot.clickOn("Save");
         CompletableFuture<ChatSettings> saved = new CompletableFuture<>();
@@ -44,7 +50,7 @@ class KestrelWindowThinkingTest extends WindowTest {
             CompletableFuture<ChatSettings> now = new CompletableFuture<>();
             robot.interact(() -> window.chat().loadSettings(now::complete));
             ChatSettings settings = now.get(10, TimeUnit.SECONDS);
-            return settings.greedy() && saved.complete(settings);
+            return settings.sampling().greedy() && saved.complete(settings);
         });
         assertThat(saved.get().newConversationPrompt()).isEmpty();
         assertThat(saved.get().conversationPrompt()).isEmpty();

@@ -52,7 +52,7 @@ public final class ChatService implements AutoCloseable {
     private final LanguageModel model;
     private final Database database;
     private final Set<Reply> active = ConcurrentHashMap.newKeySet();
-    private volatile Decoding decoding = Decoding.MODEL_DEFAULT;
+    private volatile SamplingChoice sampling;
     private Optional<String> startNotice = Optional.empty();
     private final ExecutorService engine = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "kestrel-engine");
@@ -63,8 +63,7 @@ public final class ChatService implements AutoCloseable {
     ChatService(LanguageModel model, Database database) {
         this.model = model;
         this.database = database;
-        this.decoding = database.settings().get(DECODING).filter(name -> name.equals(Decoding.GREEDY.name()))
-                .map(name -> Decoding.GREEDY).orElse(Decoding.MODEL_DEFAULT);
+        this.sampling = SamplingChoice.read(database.settings()::get);
     }
 
     /** The settings key of the model folder the window chose last. */
@@ -124,25 +123,20 @@ public final class ChatService implements AutoCloseable {
                 + " The old file is kept, unchanged, at " + copy + ".");
     }
 
-    /** How replies choose their tokens. */
-    public enum Decoding {
-        /** The model's own sampling settings (generation_config.json), with a fresh seed for every reply. */
-        MODEL_DEFAULT,
-        /** Always the most likely token: the same question gets the same reply. */
-        GREEDY
-    }
-
-    /** The settings key of the decoding choice. */
-    public static final String DECODING = "chat.decoding";
-
     /** Chooses how the next replies pick their tokens; the choice is kept for the next start. */
-    public void setDecoding(Decoding choice) {
-        decoding = choice;
-        setSetting(DECODING, choice.name());
+    public void setSampling(SamplingChoice choice) {
+        sampling = choice;
+        choice.store((key, value) -> value.ifPresentOrElse(v -> setSetting(key, v), () -> database.settings().remove(key)));
     }
 
-    public Decoding decoding() {
-        return decoding;
+    /** How replies pick their tokens, as the user set it (empty values are the model's). */
+    public SamplingChoice sampling() {
+        return sampling;
+    }
+
+    /** The model's own sampling values (generation_config.json), for the settings to show. */
+    public SamplingChoice modelSampling() {
+        return SamplingChoice.of(model.defaultSampling(0));
     }
 
     /** The settings key of the system prompt new conversations start with. */
@@ -398,7 +392,7 @@ public final class ChatService implements AutoCloseable {
         // The budget is remembered per conversation, so that reopening it brings the same setting back.
         database.conversations().setThinkBudget(conversation,
                 OptionalInt.of(thinking.isUnlimited() ? dev.kestrel.storage.Conversation.UNLIMITED : thinking.tokens()));
-        Sampling sampling = decoding == Decoding.GREEDY ? Sampling.GREEDY : model.defaultSampling(ThreadLocalRandom.current().nextLong());
+        Sampling sampling = this.sampling.applyTo(model.defaultSampling(ThreadLocalRandom.current().nextLong()));
         Message replyRow = database.messages().startReply(conversation, question.id(), model.folder().name(),
                 HistoryTurn.settings(sampling));
         Reply reply = new Reply(conversation, question.id(), replyRow.id());

@@ -152,11 +152,25 @@ class ChatServiceTest {
             // The same question reads more tokens with a system prompt before it.
             assertThat(fresh.stats().promptTokens()).isGreaterThan(plain.stats().promptTokens());
 
-            assertThat(chat.decoding()).isEqualTo(ChatService.Decoding.MODEL_DEFAULT);
-            chat.setDecoding(ChatService.Decoding.GREEDY);
+            assertThat(chat.sampling()).isEqualTo(SamplingChoice.MODEL_DEFAULT);
+            assertThat(chat.modelSampling().temperature()).hasValue(0.6); // the fixture's generation_config.json
+            chat.setSampling(new SamplingChoice(java.util.OptionalDouble.of(0.2), java.util.OptionalDouble.empty(),
+                    java.util.OptionalInt.of(5), java.util.OptionalDouble.empty(), java.util.OptionalDouble.of(1.1)));
+            assertThatThrownBy(() -> new SamplingChoice(java.util.OptionalDouble.empty(), java.util.OptionalDouble.of(1.5),
+                    java.util.OptionalInt.empty(), java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty()))
+                    .isInstanceOf(AppException.class).hasMessage("top-p must be in (0, 1], not 1.5");
         }
         try (ChatService chat = ChatService.open(paths, qwen3)) {
-            assertThat(chat.decoding()).isEqualTo(ChatService.Decoding.GREEDY);
+            assertThat(chat.sampling().temperature()).hasValue(0.2);
+            assertThat(chat.sampling().topK()).hasValue(5);
+            assertThat(chat.sampling().topP()).isEmpty();
+            assertThat(chat.sampling().repetitionPenalty()).hasValue(1.1);
+            chat.setSampling(SamplingChoice.GREEDY);
+            assertThat(chat.sampling().greedy()).isTrue();
+            chat.setSampling(SamplingChoice.MODEL_DEFAULT);
+        }
+        try (ChatService chat = ChatService.open(paths, qwen3)) {
+            assertThat(chat.sampling()).isEqualTo(SamplingChoice.MODEL_DEFAULT);
         }
     }
 

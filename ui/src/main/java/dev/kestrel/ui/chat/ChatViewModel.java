@@ -404,7 +404,7 @@ public final class ChatViewModel {
             ChatSettings settings = new ChatSettings(
                     open.isPresent() ? Optional.of(chat.systemPrompt(open.getAsLong())) : Optional.empty(),
                     chat.setting(ChatService.DEFAULT_SYSTEM_PROMPT).orElse(""),
-                    chat.decoding() == ChatService.Decoding.GREEDY);
+                    chat.sampling(), chat.modelSampling());
             ui.execute(() -> show.accept(settings));
         });
     }
@@ -422,7 +422,7 @@ public final class ChatViewModel {
                     settings.conversationPrompt().ifPresent(prompt -> chat.setSystemPrompt(open.getAsLong(), prompt));
                 }
                 chat.setSetting(ChatService.DEFAULT_SYSTEM_PROMPT, settings.newConversationPrompt().strip());
-                chat.setDecoding(settings.greedy() ? ChatService.Decoding.GREEDY : ChatService.Decoding.MODEL_DEFAULT);
+                chat.setSampling(settings.sampling());
             } catch (RuntimeException e) {
                 String message = Failure.of(e).message();
                 ui.execute(() -> status.set("Settings not saved: " + message));

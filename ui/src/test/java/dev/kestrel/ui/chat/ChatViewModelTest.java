@@ -206,13 +206,17 @@ class ChatViewModelTest {
             return null;
         });
         dev.kestrel.ui.settings.ChatSettings current = loaded.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(current).isEqualTo(new dev.kestrel.ui.settings.ChatSettings(java.util.Optional.of(""), "", false));
+        assertThat(current.conversationPrompt()).contains("");
+        assertThat(current.newConversationPrompt()).isEmpty();
+        assertThat(current.sampling()).isEqualTo(dev.kestrel.app.chat.SamplingChoice.MODEL_DEFAULT);
+        assertThat(current.modelSampling().temperature()).isPresent();
         onUi(() -> {
-            model.saveSettings(new dev.kestrel.ui.settings.ChatSettings(java.util.Optional.of("Be kind."), "Be brief.", true));
+            model.saveSettings(new dev.kestrel.ui.settings.ChatSettings(java.util.Optional.of("Be kind."), "Be brief.",
+                    dev.kestrel.app.chat.SamplingChoice.GREEDY, current.modelSampling()));
             return null;
         });
         awaitUi(() -> service.systemPrompt(conversation).equals("Be kind.")
-                && service.decoding() == ChatService.Decoding.GREEDY);
+                && service.sampling().greedy());
         assertThat(service.setting(ChatService.DEFAULT_SYSTEM_PROMPT)).contains("Be brief.");
     }
 

@@ -29,7 +29,7 @@ class ChatViewModelThinkingTest {
         harness = new ChatHarness(home, QWEN3);
         ui = harness.ui;
         service = harness.service;
-        service.setDecoding(ChatService.Decoding.GREEDY); // the model samples by default, and its greedy reply thinks
+        service.setSampling(dev.kestrel.app.chat.SamplingChoice.GREEDY); // the model samples by default, and its greedy reply thinks
         model = harness.chat();
     }
 
