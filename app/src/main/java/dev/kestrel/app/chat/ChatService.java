@@ -270,7 +270,7 @@ public final class ChatService implements AutoCloseable {
         List<Thumbnail> pictures = new ArrayList<>();
         for (MessageAttachment file : database.attachments().ofMessage(messageId)) {
             try {
-                pictures.addAll(Thumbnail.ofStored(file.name(), database.attachments().bytes(file.attachment().sha256()), file.pages()));
+                storedParts(database, file, Thumbnail.SIDE).forEach(part -> pictures.add(Thumbnail.of(part.image().pixels().get())));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "no thumbnail for '" + file.name() + "' of message " + messageId, e);
             }
@@ -470,9 +470,9 @@ public final class ChatService implements AutoCloseable {
             if (m.role() == dev.kestrel.storage.Role.USER && model.canSee()) {
                 for (MessageAttachment file : database.attachments().ofMessage(m.id())) {
                     try {
-                        byte[] bytes = database.attachments().bytes(file.attachment().sha256());
-                        Optional<PageRange> pages = file.pages().isEmpty() ? Optional.empty() : Optional.of(PageRange.parse(file.pages()));
-                        images.addAll(Attachment.encoded(Attachment.read(model, file.name(), bytes, pages).chosen()));
+                        // Usually found in the embedding cache, and then the picture is not even decoded.
+                        int longSide = Attachments.longSideFor(model.images().orElseThrow().tiling());
+                        storedParts(database, file, longSide).forEach(part -> images.add(model.encode(part.image())));
                     } catch (RuntimeException e) {
                         LOG.log(System.Logger.Level.WARNING, "cannot read '" + file.name() + "' of message " + m.id() + " again", e);
                         notices.accept("'" + file.name() + "', attached earlier in this conversation, was left out: "
@@ -483,6 +483,13 @@ public final class ChatService implements AutoCloseable {
             turns.add(new ChatMessage(Role.valueOf(m.role().name()), m.content(), images));
         }
         return turns;
+    }
+
+    /** A stored file's pictures: the image, or its chosen PDF pages rendered with their longer side about {@code longSide}. */
+    private static List<Attachments.Part> storedParts(Database database, MessageAttachment file, int longSide) {
+        byte[] bytes = database.attachments().bytes(file.attachment().sha256());
+        Optional<PageRange> pages = file.pages().isEmpty() ? Optional.empty() : Optional.of(PageRange.parse(file.pages()));
+        return Attachments.read(file.name(), bytes, pages, longSide);
     }
 
     static String title(String text) {

@@ -33,7 +33,7 @@ public record SamplingChoice(OptionalDouble temperature, OptionalDouble topP, Op
     /** Refuses values the sampler would: a negative temperature, top-p outside (0, 1], and so on. */
     public SamplingChoice {
         try {
-            apply(Sampling.GREEDY.withRepetitionPenalty(1), temperature, topP, topK, minP, repetitionPenalty);
+            apply(Sampling.GREEDY, temperature, topP, topK, minP, repetitionPenalty);
         } catch (IllegalArgumentException e) {
             throw new AppException(e.getMessage());
         }

@@ -1,18 +1,13 @@
 package dev.kestrel.app.chat;
 
 import dev.kestrel.app.AppException;
-import dev.kestrel.inference.vision.image.ImageDecoder;
 import dev.kestrel.inference.vision.image.Resampling;
 import dev.kestrel.inference.vision.image.Resizer;
 import dev.kestrel.inference.vision.image.RgbImage;
-import dev.kestrel.inference.vision.pdf.PageRange;
-import dev.kestrel.inference.vision.pdf.PdfPages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
-import java.util.Optional;
 import javax.imageio.ImageIO;
 
 /**
@@ -29,15 +24,6 @@ public record Thumbnail(int width, int height, int[] argb) {
         if (argb.length != width * height) {
             throw new IllegalArgumentException(width + "x" + height + " pixels, not " + argb.length);
         }
-    }
-
-    /** Thumbnails of a stored file: the picture, or each chosen page of a PDF ({@code pages} empty for all). */
-    static List<Thumbnail> ofStored(String name, byte[] bytes, String pages) {
-        if (PdfPages.isPdf(bytes)) {
-            Optional<PageRange> chosen = pages.isEmpty() ? Optional.empty() : Optional.of(PageRange.parse(pages));
-            return PdfPages.render(bytes, name, chosen, SIDE).stream().map(page -> of(page.image().pixels().get())).toList();
-        }
-        return List.of(of(new ImageDecoder().decode(bytes, name)));
     }
 
     /** Opaque ARGB pixels, row by row, as a PNG file's bytes. */

@@ -29,10 +29,17 @@ public final class Attachments {
     }
 
     public static List<Part> read(Path file, TilingPolicy tiling, Optional<PageRange> pages) {
-        byte[] bytes = bytes(file);
-        String name = file.getFileName().toString();
+        return read(file.getFileName().toString(), bytes(file), pages, longSideFor(tiling));
+    }
+
+    /**
+     * A file's bytes as images: an image file is one, decoded only when its pixels are asked for (an
+     * image the embedding cache has is never decoded); a PDF's pages are rendered with their longer
+     * side about {@code targetLongSide} pixels.
+     */
+    public static List<Part> read(String name, byte[] bytes, Optional<PageRange> pages, int targetLongSide) {
         if (PdfPages.isPdf(bytes)) {
-            return PdfPages.render(bytes, name, pages, longSideFor(tiling)).stream().map(p -> new Part(p.image(), p.text())).toList();
+            return PdfPages.render(bytes, name, pages, targetLongSide).stream().map(p -> new Part(p.image(), p.text())).toList();
         }
         return List.of(new Part(ImageInput.ofBytes(name, bytes), ""));
     }
