@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Where Kestrel writes: one folder holding the history database, caches, downloaded models, logs
- * and settings. {@code --home} or {@code KESTREL_HOME} moves it; otherwise it is the platform's usual
- * place for application data.
+ * and settings. {@code --home} or {@code KESTREL_HOME} moves it; otherwise it is the folder the user
+ * chose in the settings ({@link DataFolder}), or else the platform's usual place for application data.
  */
 public record AppPaths(Path home) {
 
@@ -20,7 +20,7 @@ public record AppPaths(Path home) {
         home = home.toAbsolutePath().normalize();
     }
 
-    /** The folder from {@code --home}, else KESTREL_HOME, else the platform default. */
+    /** The folder from {@code --home}, else KESTREL_HOME, else the one the user chose, else the platform default. */
     public static AppPaths resolve(Optional<Path> override) {
         return resolve(override, System.getenv(), System.getProperty("os.name", ""), Path.of(System.getProperty("user.home")));
     }
@@ -32,6 +32,10 @@ public record AppPaths(Path home) {
         String fromEnv = env.get(HOME_VARIABLE);
         if (fromEnv != null && !fromEnv.isBlank()) {
             return new AppPaths(Path.of(fromEnv));
+        }
+        Optional<Path> chosen = DataFolder.chosen(DataFolder.addressFile(env, osName, userHome));
+        if (chosen.isPresent()) {
+            return new AppPaths(chosen.get());
         }
         String os = osName.toLowerCase(Locale.ROOT);
         if (os.startsWith("windows")) {

@@ -227,12 +227,16 @@ public final class Database implements AutoCloseable {
 
     private void backUpBeforeMigration(int version) {
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(clock.instant());
-        Path backup = file.resolveSibling(file.getFileName() + ".v" + version + "-" + stamp + ".bak");
+        copyTo(file.resolveSibling(file.getFileName() + ".v" + version + "-" + stamp + ".bak"));
+    }
+
+    /** Writes a consistent copy of the whole history to {@code target}, which must not exist yet; this one stays open. */
+    public synchronized void copyTo(Path target) {
         try (Statement statement = connection.createStatement()) {
             // VACUUM INTO writes a consistent copy even while the WAL holds recent commits.
-            statement.executeUpdate("VACUUM INTO '" + backup.toString().replace("'", "''") + "'");
+            statement.executeUpdate("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
         } catch (SQLException e) {
-            throw failure("copy " + backup + " from", e);
+            throw failure("copy " + target + " from", e);
         }
     }
 

@@ -46,7 +46,8 @@ public final class KestrelWindow implements AutoCloseable {
     });
     private final ChatViewModel chat = new ChatViewModel(Platform::runLater, background);
     private final SidebarViewModel sidebar = new SidebarViewModel(Platform::runLater, background);
-    private final AppPaths paths;
+    private volatile AppPaths paths;
+    private final Supplier<Path> model;
     private volatile CompletableFuture<ChatService> service;
     private final ChatView chatView = new ChatView(chat);
     private final ChoiceBox<Theme> themeChoice = new ChoiceBox<>();
@@ -54,6 +55,7 @@ public final class KestrelWindow implements AutoCloseable {
 
     private KestrelWindow(Stage stage, Supplier<Path> model, AppPaths paths) {
         this.paths = paths;
+        this.model = model;
         Theme.current().apply();
         SidebarView sidebarView = new SidebarView(sidebar, chat::newConversation, chat::open);
         sidebar.setOnDeleted(chat::deleted);
@@ -88,6 +90,7 @@ public final class KestrelWindow implements AutoCloseable {
         stage.setMinWidth(520);
         stage.setMinHeight(360);
         chat.historyChangesProperty().addListener((obs, old, now) -> sidebar.refresh());
+        chat.setOnReload(this::reload);
 
         modelChooser();
         themeChooser();
@@ -168,6 +171,29 @@ public final class KestrelWindow implements AutoCloseable {
             next.remember();
             return next;
         }, background), false);
+    }
+
+    /**
+     * Loads the model again after the settings changed what it needs: over the same data folder (new
+     * threads) the shown model and conversation stay; over another (the data was moved there) the window
+     * goes on with that folder's history, model and latest conversation.
+     */
+    private void reload(AppPaths next) {
+        if (next.equals(paths)) {
+            switchModel(shownModel);
+            return;
+        }
+        chat.stop();
+        chat.loading("Opening Kestrel's data in " + next.home() + "…");
+        sidebar.detach();
+        paths = next;
+        CompletableFuture<ChatService> previous = service;
+        load(previous.handle((old, error) -> old).thenApplyAsync(old -> {
+            if (old != null) {
+                old.close();
+            }
+            return ChatService.openLast(next, model.get());
+        }, background), true);
     }
 
     /** Light, dark or the system's look; the choice is kept in the history database. */

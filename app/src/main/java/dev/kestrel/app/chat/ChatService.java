@@ -2,6 +2,7 @@ package dev.kestrel.app.chat;
 
 import dev.kestrel.app.AppException;
 import dev.kestrel.app.AppPaths;
+import dev.kestrel.app.DataFolder;
 import dev.kestrel.app.Failure;
 import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.LanguageModel;
@@ -22,6 +23,8 @@ import dev.kestrel.storage.MessageAttachment;
 import dev.kestrel.storage.MessageStatus;
 import dev.kestrel.storage.NewAttachment;
 import java.nio.file.Path;
+import dev.kestrel.inference.runtime.DeviceKind;
+import dev.kestrel.inference.vision.VisionOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +56,7 @@ public final class ChatService implements AutoCloseable {
     private final Database database;
     private final Set<Reply> active = ConcurrentHashMap.newKeySet();
     private volatile SamplingChoice sampling;
+    private final AppPaths paths;
     private Optional<String> startNotice = Optional.empty();
     private final ExecutorService engine = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "kestrel-engine");
@@ -60,7 +64,8 @@ public final class ChatService implements AutoCloseable {
         return thread;
     });
 
-    ChatService(LanguageModel model, Database database) {
+    ChatService(LanguageModel model, Database database, AppPaths paths) {
+        this.paths = paths;
         this.model = model;
         this.database = database;
         this.sampling = SamplingChoice.read(database.settings()::get);
@@ -69,11 +74,14 @@ public final class ChatService implements AutoCloseable {
     /** The settings key of the model folder the window chose last. */
     public static final String MODEL_SETTING = "model.folder";
 
+    /** The settings key of the number of CPU threads the model runs on; none is one per core. */
+    public static final String THREADS_SETTING = "engine.threads";
+
     /** Opens the history under {@code paths} and loads the model in {@code modelDir}. */
     public static ChatService open(AppPaths paths, Path modelDir) {
         Database database = Database.open(paths.database());
         try {
-            return new ChatService(LanguageModel.load(modelDir, EngineOptions.DEFAULT), database);
+            return new ChatService(LanguageModel.load(modelDir, engineOptions(paths, database)), database, paths);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -90,20 +98,70 @@ public final class ChatService implements AutoCloseable {
             Optional<Path> last = database.settings().get(MODEL_SETTING).map(Path::of).filter(p -> !p.equals(fallback));
             if (last.isPresent()) {
                 try {
-                    return new ChatService(LanguageModel.load(last.get(), EngineOptions.DEFAULT), database);
+                    return new ChatService(LanguageModel.load(last.get(), engineOptions(paths, database)), database, paths);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "cannot load the model chosen last, " + last.get(), e);
-                    ChatService service = new ChatService(LanguageModel.load(fallback, EngineOptions.DEFAULT), database);
+                    ChatService service = new ChatService(LanguageModel.load(fallback, engineOptions(paths, database)), database, paths);
                     service.startNotice = Optional.of("The model chosen last (" + last.get().getFileName() + ") could not be loaded: "
                             + Failure.of(e).message() + ". " + service.modelName() + " was opened instead.");
                     return service;
                 }
             }
-            return new ChatService(LanguageModel.load(fallback, EngineOptions.DEFAULT), database);
+            return new ChatService(LanguageModel.load(fallback, engineOptions(paths, database)), database, paths);
         } catch (RuntimeException e) {
             database.close();
             throw e;
         }
+    }
+
+    /**
+     * The threads the user chose, this data folder's plug-in providers and image cache (so a picture
+     * asked about again, even after a restart, costs no vision work), as the command line has them;
+     * the rest as the engine decides.
+     */
+    private static EngineOptions engineOptions(AppPaths paths, Database database) {
+        return new EngineOptions(Optional.empty(), threads(database).orElse(0), DeviceKind.AUTO, paths.providerFolders(),
+                VisionOptions.DEFAULT.withCacheFolder(paths.imageCache()));
+    }
+
+    private static OptionalInt threads(Database database) {
+        try {
+            return database.settings().get(THREADS_SETTING).map(v -> OptionalInt.of(Integer.parseInt(v))).filter(t -> t.getAsInt() > 0)
+                    .orElse(OptionalInt.empty());
+        } catch (NumberFormatException damaged) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** The CPU threads the user chose for the model, or empty for one per core; a change applies when a model is next loaded. */
+    public OptionalInt threads() {
+        return threads(database);
+    }
+
+    /** Keeps the CPU threads for the next model load; empty is one per core. */
+    public void setThreads(OptionalInt threads) {
+        if (threads.isPresent() && (threads.getAsInt() < 1 || threads.getAsInt() > 1024)) {
+            throw new AppException("threads must be from 1 to 1024, or empty for one per core; not " + threads.getAsInt());
+        }
+        if (threads.isPresent()) {
+            database.settings().put(THREADS_SETTING, Integer.toString(threads.getAsInt()));
+        } else {
+            database.settings().remove(THREADS_SETTING);
+        }
+    }
+
+    /**
+     * Makes {@code folder} the data folder from the next start on, copying this one's history and models
+     * there first ({@link DataFolder#moveTo}); returns what was done. Open this folder's service again to
+     * go on there.
+     */
+    public String moveDataTo(Path folder) {
+        return DataFolder.moveTo(paths, database, folder);
+    }
+
+    /** The data folder this service keeps its history in. */
+    public AppPaths paths() {
+        return paths;
     }
 
     /** Makes this service's model the one {@link #openLast} opens next time. */

@@ -154,10 +154,15 @@ class ChatServiceTest {
 
             assertThat(chat.sampling()).isEqualTo(SamplingChoice.MODEL_DEFAULT);
             assertThat(chat.modelSampling().temperature()).hasValue(0.6); // the fixture's generation_config.json
+            // A seed makes sampled replies repeatable: a hot, seeded sampler says the same thing twice.
+            chat.setSampling(new SamplingChoice(java.util.OptionalDouble.of(1.5), java.util.OptionalDouble.of(1.0),
+                    java.util.OptionalInt.of(0), java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty(), java.util.OptionalLong.of(7)));
+            String once = replyText(chat, "tell me something");
+            assertThat(replyText(chat, "tell me something")).isEqualTo(once);
             chat.setSampling(new SamplingChoice(java.util.OptionalDouble.of(0.2), java.util.OptionalDouble.empty(),
-                    java.util.OptionalInt.of(5), java.util.OptionalDouble.empty(), java.util.OptionalDouble.of(1.1)));
+                    java.util.OptionalInt.of(5), java.util.OptionalDouble.empty(), java.util.OptionalDouble.of(1.1), java.util.OptionalLong.of(42)));
             assertThatThrownBy(() -> new SamplingChoice(java.util.OptionalDouble.empty(), java.util.OptionalDouble.of(1.5),
-                    java.util.OptionalInt.empty(), java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty()))
+                    java.util.OptionalInt.empty(), java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty(), java.util.OptionalLong.empty()))
                     .isInstanceOf(AppException.class).hasMessage("top-p must be in (0, 1], not 1.5");
         }
         try (ChatService chat = ChatService.open(paths, qwen3)) {
@@ -165,6 +170,7 @@ class ChatServiceTest {
             assertThat(chat.sampling().topK()).hasValue(5);
             assertThat(chat.sampling().topP()).isEmpty();
             assertThat(chat.sampling().repetitionPenalty()).hasValue(1.1);
+            assertThat(chat.sampling().seed()).hasValue(42);
             chat.setSampling(SamplingChoice.GREEDY);
             assertThat(chat.sampling().greedy()).isTrue();
             chat.setSampling(SamplingChoice.MODEL_DEFAULT);
@@ -236,5 +242,11 @@ class ChatServiceTest {
     void titlesAreTheFirstLineShortened() {
         assertThat(ChatService.title("  What is this?\nmore")).isEqualTo("What is this?");
         assertThat(ChatService.title("x".repeat(100))).hasSize(60).endsWith("…");
+    }
+
+    private static String replyText(ChatService chat, String question) throws Exception {
+        ReplyEvent end = chat.send(OptionalLong.empty(), question, e -> {}).done().get(30, TimeUnit.SECONDS);
+        assertThat(end).isInstanceOf(ReplyEvent.Finished.class);
+        return ((ReplyEvent.Finished) end).text();
     }
 }

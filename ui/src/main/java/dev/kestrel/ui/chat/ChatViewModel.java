@@ -2,6 +2,8 @@ package dev.kestrel.ui.chat;
 
 import dev.kestrel.app.Failure;
 import dev.kestrel.app.chat.Attachment;
+import dev.kestrel.app.AppPaths;
+import dev.kestrel.app.DataFolder;
 import dev.kestrel.app.chat.ChatService;
 import dev.kestrel.app.chat.HistoryMessage;
 import dev.kestrel.app.chat.Reply;
@@ -92,7 +94,8 @@ public final class ChatViewModel {
     /** The model is loaded: chatting can start. */
     public void attach(ChatService chat) {
         this.service = chat;
-        status.set(chat.historyNotice().orElse(chat.modelName() + " · " + chat.device()));
+        status.set(chat.historyNotice().or(() -> afterLoad).orElse(chat.modelName() + " · " + chat.device()));
+        afterLoad = Optional.empty();
         canThink.set(chat.canThink());
         canSee.set(chat.canSee());
         Optional<String> fallback = chat.deviceFallback();
@@ -404,12 +407,17 @@ public final class ChatViewModel {
             ChatSettings settings = new ChatSettings(
                     open.isPresent() ? Optional.of(chat.systemPrompt(open.getAsLong())) : Optional.empty(),
                     chat.setting(ChatService.DEFAULT_SYSTEM_PROMPT).orElse(""),
-                    chat.sampling(), chat.modelSampling());
+                    chat.sampling(), chat.modelSampling(), chat.threads(), Runtime.getRuntime().availableProcessors(),
+                    chat.paths().home(), DataFolder.fixedBy());
             ui.execute(() -> show.accept(settings));
         });
     }
 
-    /** Saves what the dialog returned: it applies from the next reply on. */
+    /**
+     * Saves what the dialog returned: prompts and sampling apply from the next reply on. New threads
+     * load the model again; a new data folder gets a copy of the history and models, and the window
+     * goes on there ({@link #setOnReload}).
+     */
     public void saveSettings(ChatSettings settings) {
         if (service == null) {
             return;
@@ -423,12 +431,32 @@ public final class ChatViewModel {
                 }
                 chat.setSetting(ChatService.DEFAULT_SYSTEM_PROMPT, settings.newConversationPrompt().strip());
                 chat.setSampling(settings.sampling());
+                boolean newThreads = !settings.threads().equals(chat.threads());
+                chat.setThreads(settings.threads());
+                if (!settings.dataFolder().equals(chat.paths().home())) {
+                    String moved = chat.moveDataTo(settings.dataFolder());
+                    ui.execute(() -> {
+                        afterLoad = Optional.of(moved);
+                        reload.accept(new AppPaths(settings.dataFolder()));
+                    });
+                } else if (newThreads) {
+                    ui.execute(() -> reload.accept(chat.paths()));
+                }
             } catch (RuntimeException e) {
                 String message = Failure.of(e).message();
                 ui.execute(() -> status.set("Settings not saved: " + message));
             }
         });
     }
+
+    /** What loads the model again, over the data folder given, when saved settings need it (the window's). */
+    public void setOnReload(java.util.function.Consumer<AppPaths> reload) {
+        this.reload = reload;
+    }
+
+    private java.util.function.Consumer<AppPaths> reload = paths -> {};
+    /** Said in the status line once the model is loaded again, such as where the data was copied. */
+    private Optional<String> afterLoad = Optional.empty();
 
     /** Where the model runs, short: "CPU", "GPU · CUDA", "NPU · QNN". */
     public ReadOnlyStringProperty deviceBadgeProperty() {

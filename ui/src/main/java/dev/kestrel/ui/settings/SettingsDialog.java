@@ -1,10 +1,14 @@
 package dev.kestrel.ui.settings;
 
 import dev.kestrel.app.chat.SamplingChoice;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
@@ -13,12 +17,16 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.stage.DirectoryChooser;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
 /**
- * Edits {@link ChatSettings}: system prompts and how replies choose their tokens (greedy, or the
- * sampling values, each left empty to take the model's own).
+ * Edits {@link ChatSettings}: system prompts, how replies choose their tokens (greedy, or the
+ * sampling values, each left empty to take the model's own, and a seed), the model's CPU threads and
+ * the data folder.
  */
 public final class SettingsDialog extends Dialog<ChatSettings> {
 
@@ -56,18 +64,59 @@ public final class SettingsDialog extends Dialog<ChatSettings> {
         TextField topK = field("top-k", whole(mine.topK()), whole(model.topK()));
         TextField minP = field("min-p", mine.minP(), model.minP());
         TextField penalty = field("repetition-penalty", mine.repetitionPenalty(), model.repetitionPenalty());
+        TextField seed = new TextField(mine.seed().isPresent() ? Long.toString(mine.seed().getAsLong()) : "");
+        seed.setId("seed");
+        seed.setPrefColumnCount(6);
+        seed.setPromptText("new each reply");
+        seed.setAccessibleText("Seed; empty draws a new one for each reply, a number repeats replies");
         GridPane sampling = new GridPane(8, 4);
-        sampling.addRow(0, new Label("Temperature"), temperature, new Label("Top-p"), topP);
-        sampling.addRow(1, new Label("Top-k"), topK, new Label("Min-p"), minP);
-        sampling.addRow(2, new Label("Repetition penalty"), penalty);
+        sampling.addRow(0, labelled("Temperature", temperature), temperature, labelled("Top-p", topP), topP);
+        sampling.addRow(1, labelled("Top-k", topK), topK, labelled("Min-p", minP), minP);
+        sampling.addRow(2, labelled("Repetition penalty", penalty), penalty, labelled("Seed", seed), seed);
         sampling.disableProperty().bind(greedy.selectedProperty());
         Label samplingNote = new Label("Empty fields take the model's own values, shown in grey.");
         samplingNote.getStyleClass().add("footer");
+
+        TextField threads = new TextField(current.threads().isPresent() ? Integer.toString(current.threads().getAsInt()) : "");
+        threads.setId("threads");
+        threads.setPrefColumnCount(6);
+        threads.setPromptText("one per core (" + current.cores() + ")");
+        threads.setAccessibleText("CPU threads for the model; empty is one per core, " + current.cores());
+        HBox engine = new HBox(8, labelled("CPU threads", threads), threads);
+        engine.setAlignment(Pos.BASELINE_LEFT);
+
+        Label folder = new Label(current.dataFolder().toString());
+        folder.setId("data-folder");
+        folder.setWrapText(true);
+        Button chooseFolder = new Button("Move…");
+        chooseFolder.setId("choose-data-folder");
+        chooseFolder.setAccessibleText("Move Kestrel's data to another folder");
+        current.dataFolderFixedBy().ifPresent(by -> {
+            chooseFolder.setDisable(true);
+            folder.setText(current.dataFolder() + " (set by " + by + ")");
+        });
+        chooseFolder.setOnAction(e -> {
+            DirectoryChooser chooser = new DirectoryChooser();
+            chooser.setTitle("Move Kestrel's data to");
+            java.io.File picked = chooser.showDialog(getDialogPane().getScene().getWindow());
+            if (picked != null) {
+                dataFolder = picked.toPath().toAbsolutePath();
+                folder.setText(dataFolder + " (the history and models are copied there on Save)");
+            }
+        });
+        HBox data = new HBox(8, folder, chooseFolder);
+        data.setAlignment(Pos.BASELINE_LEFT);
+        HBox.setHgrow(folder, Priority.ALWAYS);
+        Label dataLabel = new Label("Data folder: history, models and caches");
+        dataLabel.setLabelFor(chooseFolder);
+        dataFolder = current.dataFolder();
+
         Label problem = new Label();
         problem.setId("settings-problem");
         problem.getStyleClass().add("sidebar-notice");
 
-        VBox form = new VBox(6, conversationLabel, conversation, freshLabel, fresh, greedy, sampling, samplingNote, problem);
+        VBox form = new VBox(6, conversationLabel, conversation, freshLabel, fresh, greedy, sampling, samplingNote, engine, dataLabel, data,
+                problem);
         form.setPadding(new Insets(12));
         form.setPrefWidth(520);
         getDialogPane().setContent(form);
@@ -76,8 +125,13 @@ public final class SettingsDialog extends Dialog<ChatSettings> {
         // A value the sampler would refuse keeps the dialog open, saying why.
         getDialogPane().lookupButton(save).addEventFilter(javafx.event.ActionEvent.ACTION, event -> {
             try {
+                OptionalLong seedValue = seed.getText().isBlank() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(seed.getText().strip()));
                 chosen = greedy.isSelected() ? SamplingChoice.GREEDY : new SamplingChoice(number(temperature), number(topP),
-                        wholeNumber(topK), number(minP), number(penalty));
+                        wholeNumber(topK), number(minP), number(penalty), seedValue);
+                chosenThreads = wholeNumber(threads);
+                if (chosenThreads.isPresent() && (chosenThreads.getAsInt() < 1 || chosenThreads.getAsInt() > 1024)) {
+                    throw new IllegalArgumentException("CPU threads must be from 1 to 1024, or empty for one per core");
+                }
                 problem.setText("");
             } catch (RuntimeException e) {
                 problem.setText(e instanceof NumberFormatException ? "Numbers only, please: " + e.getMessage() : e.getMessage());
@@ -85,11 +139,20 @@ public final class SettingsDialog extends Dialog<ChatSettings> {
             }
         });
         setResultConverter(button -> button == save
-                ? new ChatSettings(current.conversationPrompt().map(old -> conversation.getText()), fresh.getText(), chosen, model)
+                ? new ChatSettings(current.conversationPrompt().map(old -> conversation.getText()), fresh.getText(), chosen, model,
+                        chosenThreads, current.cores(), dataFolder, current.dataFolderFixedBy())
                 : null);
     }
 
     private SamplingChoice chosen;
+    private OptionalInt chosenThreads = OptionalInt.empty();
+    private Path dataFolder;
+
+    private static Label labelled(String text, javafx.scene.Node control) {
+        Label label = new Label(text);
+        label.setLabelFor(control);
+        return label;
+    }
 
     private static TextField field(String id, OptionalDouble value, OptionalDouble modelValue) {
         TextField field = new TextField(value.isPresent() ? format(value.getAsDouble()) : "");

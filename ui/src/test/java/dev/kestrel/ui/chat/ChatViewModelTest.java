@@ -210,14 +210,56 @@ class ChatViewModelTest {
         assertThat(current.newConversationPrompt()).isEmpty();
         assertThat(current.sampling()).isEqualTo(dev.kestrel.app.chat.SamplingChoice.MODEL_DEFAULT);
         assertThat(current.modelSampling().temperature()).isPresent();
+        assertThat(current.threads()).isEmpty();
+        assertThat(current.cores()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(current.dataFolder()).isEqualTo(home.toAbsolutePath());
+        java.util.List<dev.kestrel.app.AppPaths> reloads = new java.util.concurrent.CopyOnWriteArrayList<>();
         onUi(() -> {
+            model.setOnReload(reloads::add);
             model.saveSettings(new dev.kestrel.ui.settings.ChatSettings(java.util.Optional.of("Be kind."), "Be brief.",
-                    dev.kestrel.app.chat.SamplingChoice.GREEDY, current.modelSampling()));
+                    dev.kestrel.app.chat.SamplingChoice.GREEDY, current.modelSampling(), current.threads(), current.cores(),
+                    current.dataFolder(), current.dataFolderFixedBy()));
             return null;
         });
         awaitUi(() -> service.systemPrompt(conversation).equals("Be kind.")
                 && service.sampling().greedy());
         assertThat(service.setting(ChatService.DEFAULT_SYSTEM_PROMPT)).contains("Be brief.");
+        assertThat(reloads).as("nothing the model was loaded with changed").isEmpty();
+
+        // New threads load the model again over the same folder.
+        onUi(() -> {
+            model.saveSettings(new dev.kestrel.ui.settings.ChatSettings(java.util.Optional.of("Be kind."), "Be brief.",
+                    dev.kestrel.app.chat.SamplingChoice.GREEDY, current.modelSampling(), java.util.OptionalInt.of(1), current.cores(),
+                    current.dataFolder(), current.dataFolderFixedBy()));
+            return null;
+        });
+        awaitUi(() -> reloads.size() == 1);
+        assertThat(reloads.getFirst().home()).isEqualTo(home.toAbsolutePath());
+        assertThat(service.threads()).hasValue(1);
+
+        // Another data folder: the history is copied there, and the window is told to go on there.
+        Path moved = home.resolveSibling(home.getFileName() + "-moved");
+        try {
+            onUi(() -> {
+                model.saveSettings(new dev.kestrel.ui.settings.ChatSettings(java.util.Optional.of("Be kind."), "Be brief.",
+                        dev.kestrel.app.chat.SamplingChoice.GREEDY, current.modelSampling(), java.util.OptionalInt.of(1), current.cores(),
+                        moved, current.dataFolderFixedBy()));
+                return null;
+            });
+            awaitUi(() -> reloads.size() == 2);
+            assertThat(reloads.get(1).home()).isEqualTo(moved.toAbsolutePath());
+            assertThat(moved.resolve("kestrel.db")).isRegularFile();
+            onUi(() -> {
+                model.attach(service); // as the window does once the model is loaded again
+                assertThat(model.statusProperty().get()).startsWith("Kestrel's history and models were copied to " + moved);
+                return null;
+            });
+        } finally {
+            java.nio.file.Files.deleteIfExists(dev.kestrel.app.DataFolder.addressFile());
+            try (var files = java.nio.file.Files.walk(moved)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 
     @Test
