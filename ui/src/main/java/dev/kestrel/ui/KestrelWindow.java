@@ -1,5 +1,7 @@
 package dev.kestrel.ui;
 
+import dev.kestrel.ui.controls.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import dev.kestrel.app.Failure;
 import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.chat.ChatService;
@@ -59,7 +61,7 @@ public final class KestrelWindow implements AutoCloseable {
         Theme.current().apply();
         SidebarView sidebarView = new SidebarView(sidebar, chat::newConversation, chat::open);
         sidebar.setOnDeleted(chat::deleted);
-        Button openFolder = new Button("Open…");
+        Button openFolder = Icons.only(new Button("Open…"), Feather.FOLDER);
         openFolder.setId("open-model");
         openFolder.setAccessibleText("Open a model folder from disk");
         openFolder.setOnAction(e -> {

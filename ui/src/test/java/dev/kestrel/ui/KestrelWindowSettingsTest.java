@@ -44,6 +44,7 @@ class KestrelWindowSettingsTest extends WindowTest {
         assertThat(robot.lookup("#threads").queryTextInputControl().getPromptText())
                 .isEqualTo("one per core (" + Runtime.getRuntime().availableProcessors() + ")");
         assertThat(robot.lookup("#data-folder").queryAs(Label.class).getText()).isEqualTo(home.toAbsolutePath().toString());
+        assertThat(Accessibility.unnamed(robot.lookup("#threads").query().getScene().getRoot())).isEmpty();
         robot.clickOn("#threads").write("0");
         robot.clickOn("Save");
         assertThat(robot.lookup("#settings-problem").queryAs(Label.class).getText())

@@ -44,6 +44,7 @@ class KestrelWindowTest extends WindowTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#samples .button").queryAllAs(Button.class)).extracting(Button::getText).contains("Who are you?");
         robot.interact(() -> Screenshots.save(robot.window(0).getScene(), "empty"));
+        assertThat(Accessibility.unnamed(robot.window(0).getScene().getRoot())).as("every control a user can reach has a name").isEmpty();
         robot.clickOn("Who are you?");
         assertThat(window.chat().draftProperty().get()).isEqualTo("Who are you?");
         robot.interact(() -> window.chat().draftProperty().set(""));
@@ -53,12 +54,24 @@ class KestrelWindowTest extends WindowTest {
         robot.interact(() -> thinking.setValue(ThinkingStop.T256.ordinal()));
         assertThat(window.chat().thinkingProperty().get()).isEqualTo(ThinkingStop.T256);
 
+        // The keyboard reaches everything in a sensible order, and Tab never gets stuck in the composer.
+        robot.clickOn("#composer");
+        java.util.List<String> order = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            robot.type(KeyCode.TAB);
+            javafx.scene.Node focused = robot.window(0).getScene().getFocusOwner();
+            order.add(focused == null ? "none" : String.valueOf(focused.getId()));
+        }
+        assertThat(robot.lookup("#composer").queryTextInputControl().getText()).as("Tab typed nothing").isEmpty();
+        assertThat(order).contains("new-chat", "search", "model-picker", "theme", "settings", "thinking-budget", "composer");
         robot.clickOn("#composer").write("hello").type(KeyCode.ENTER);
 
         ListView<MessageItem> messages = robot.lookup("#messages").queryListView();
         waitForReply(messages);
         assertThat(messages.getItems()).extracting(MessageItem::text)
                 .containsExactly("hello", ", I am Kestrel, an offline assistant that sees and thinks.");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(Accessibility.unnamed(messages.getScene().getRoot())).as("so does each message's").isEmpty();
         assertThat(robot.lookup(".footer").queryAllAs(Label.class)).anySatisfy(
                 footer -> assertThat(footer.getText()).contains("tokens/s"));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.sidebar().conversations().size() == 1);

@@ -1,5 +1,7 @@
 package dev.kestrel.ui.chat;
 
+import dev.kestrel.ui.controls.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import dev.kestrel.app.chat.Thumbnail;
 import java.util.List;
 import javafx.beans.binding.Bindings;
@@ -76,10 +78,9 @@ final class AttachmentsView extends VBox {
         showPictures.run();
         item.readingProperty().addListener((obs, old, now) -> showPictures.run());
 
-        Button remove = new Button("×");
+        Button remove = Icons.only(new Button("Remove"), Feather.X);
         remove.getStyleClass().add("remove-attachment");
         remove.setAccessibleText("Remove " + item.name());
-        remove.setTooltip(new Tooltip("Remove " + item.name()));
         remove.setOnAction(e -> model.remove(item));
         Label note = new Label();
         note.getStyleClass().add("attachment-note");

@@ -1,5 +1,7 @@
 package dev.kestrel.ui.chat;
 
+import dev.kestrel.ui.controls.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import dev.kestrel.app.chat.ThinkingStop;
 import dev.kestrel.ui.controls.NoticeBar;
 import dev.kestrel.ui.settings.SettingsDialog;
@@ -73,9 +75,9 @@ public final class ChatView extends BorderPane {
         });
         javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        Button settings = new Button("Settings…");
+        Button settings = Icons.only(new Button("Settings…"), Feather.SETTINGS);
         settings.setId("settings");
-        settings.setAccessibleText("Settings: system prompts and how replies are chosen");
+        settings.setAccessibleText("Settings: system prompts, how replies are chosen, CPU threads and the data folder");
         settings.disableProperty().bind(model.readyProperty().not());
         settings.setOnAction(e -> model.loadSettings(current -> new SettingsDialog(getScene().getWindow(), current).ask()
                 .ifPresent(model::saveSettings)));
@@ -115,20 +117,20 @@ public final class ChatView extends BorderPane {
         composer.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
         HBox.setHgrow(composer, Priority.ALWAYS);
 
-        Button send = new Button("Send");
+        Button send = Icons.beside(new Button("Send"), Feather.SEND);
         send.setId("send");
         send.setDefaultButton(false);
         send.setAccessibleText("Send the message");
         send.disableProperty().bind(model.canSendProperty().not());
         send.setOnAction(e -> model.send());
 
-        Button stop = new Button("Stop");
+        Button stop = Icons.beside(new Button("Stop"), Feather.SQUARE);
         stop.setId("stop");
         stop.setAccessibleText("Stop the reply");
         stop.disableProperty().bind(model.replyingProperty().not());
         stop.setOnAction(e -> model.stop());
 
-        Button attach = new Button("Attach…");
+        Button attach = Icons.beside(new Button("Attach…"), Feather.PAPERCLIP);
         attach.setId("attach");
         attach.setAccessibleText("Attach images or PDFs");
         attach.disableProperty().bind(model.canSeeProperty().not());
@@ -300,6 +302,14 @@ public final class ChatView extends BorderPane {
                     event.consume();
                 }
             }
+            return;
+        }
+        if (event.getCode() == KeyCode.TAB && !event.isControlDown()) {
+            // Tab leaves the composer as it leaves any field (a message seldom needs a tab character),
+            // so that the keyboard never gets stuck in it.
+            event.consume();
+            composer.requestFocusTraversal(event.isShiftDown() ? javafx.scene.TraversalDirection.PREVIOUS
+                    : javafx.scene.TraversalDirection.NEXT);
             return;
         }
         if (event.getCode() != KeyCode.ENTER) {

@@ -1,5 +1,7 @@
 package dev.kestrel.ui.chat;
 
+import dev.kestrel.ui.controls.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import dev.kestrel.ui.chat.markdown.MarkdownView;
 import java.util.List;
 import javafx.beans.binding.Bindings;
@@ -26,9 +28,9 @@ final class MessageCell extends ListCell<MessageItem> {
     private final Label text = new Label();
     private final MarkdownView markdown = new MarkdownView();
     private final Label footer = new Label();
-    private final Button copy = new Button("Copy");
-    private final Button edit = new Button("Edit");
-    private final Button regenerate = new Button("Regenerate");
+    private final Button copy = Icons.only(new Button("Copy"), Feather.COPY);
+    private final Button edit = Icons.only(new Button("Edit"), Feather.EDIT_2);
+    private final Button regenerate = Icons.only(new Button("Regenerate"), Feather.REFRESH_CW);
     private final ChatViewModel model;
     private final HBox pictures = new HBox();
     private final ChangeListener<String> onReplyText = (obs, old, now) -> markdown.setMarkdown(now);

@@ -1,5 +1,7 @@
 package dev.kestrel.ui.settings;
 
+import dev.kestrel.ui.controls.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import dev.kestrel.app.chat.SamplingChoice;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -88,7 +90,7 @@ public final class SettingsDialog extends Dialog<ChatSettings> {
         Label folder = new Label(current.dataFolder().toString());
         folder.setId("data-folder");
         folder.setWrapText(true);
-        Button chooseFolder = new Button("Move…");
+        Button chooseFolder = Icons.beside(new Button("Move…"), Feather.FOLDER);
         chooseFolder.setId("choose-data-folder");
         chooseFolder.setAccessibleText("Move Kestrel's data to another folder");
         current.dataFolderFixedBy().ifPresent(by -> {

@@ -1,5 +1,7 @@
 package dev.kestrel.ui.sidebar;
 
+import dev.kestrel.ui.controls.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import dev.kestrel.app.chat.ConversationSummary;
 import dev.kestrel.app.chat.HistoryHit;
 import dev.kestrel.ui.controls.NoticeBar;
@@ -45,7 +47,7 @@ public final class SidebarView extends VBox {
         setPadding(new Insets(8));
         setPrefWidth(220);
 
-        Button newChat = new Button("New chat");
+        Button newChat = Icons.beside(new Button("New chat"), Feather.EDIT);
         newChat.setId("new-chat");
         newChat.setMaxWidth(Double.MAX_VALUE);
         newChat.setAccessibleText("Start a new conversation (Ctrl+N)");

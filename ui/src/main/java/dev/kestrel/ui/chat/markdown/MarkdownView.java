@@ -1,5 +1,7 @@
 package dev.kestrel.ui.chat.markdown;
 
+import dev.kestrel.ui.controls.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -218,7 +220,7 @@ public final class MarkdownView extends VBox {
         name.getStyleClass().add("md-code-language");
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        Button copy = new Button("Copy");
+        Button copy = Icons.beside(new Button("Copy"), Feather.COPY);
         copy.getStyleClass().add("md-copy");
         copy.setAccessibleText("Copy the code");
         copy.setFocusTraversable(false);
