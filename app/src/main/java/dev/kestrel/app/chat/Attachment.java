@@ -85,6 +85,34 @@ public final class Attachment {
         return read(model, name, bytes, pages);
     }
 
+    /**
+     * The same PDF showing other pages, at most {@link #MAX_PAGES} of them (a long PDF is looked at a
+     * part at a time); this one is left as it is. Pages past the end are refused with a message.
+     */
+    public Attachment withPages(LanguageModel model, PageRange pages) {
+        if (!isPdf()) {
+            throw new AppException("'" + name + "' is an image, not a PDF: it has no pages to choose");
+        }
+        if (pages.pages().isEmpty() || pages.pages().size() > MAX_PAGES) {
+            throw new AppException("choose from 1 to " + MAX_PAGES + " pages of '" + name + "' at a time, not " + pages.pages().size());
+        }
+        int last = pages.pages().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        if (last > pageCount) {
+            throw new AppException("'" + name + "' has " + pageCount + " pages; there is no page " + last);
+        }
+        return read(model, name, bytes, Optional.of(pages));
+    }
+
+    /** A PDF's number of pages; 0 for an image. */
+    public int pageCount() {
+        return pageCount;
+    }
+
+    /** The pages shown, as a person writes them ({@code 1-10}); empty for an image. */
+    public String pagesText() {
+        return isPdf() ? new PageRange(pictures.stream().map(Picture::page).toList()).text() : "";
+    }
+
     private static void mustSee(LanguageModel model, String name) {
         if (!model.canSee()) {
             throw new AppException("model '" + model.folder().name() + "' reads text only and cannot take images (" + name + ")");
@@ -112,7 +140,8 @@ public final class Attachment {
     /** What the user should know about the file, if anything: that a long PDF's later pages were left out. */
     public Optional<String> note() {
         if (pageCount > pictures.size()) {
-            return Optional.of(name + " has " + pageCount + " pages; its first " + pictures.size() + " can be sent");
+            return Optional.of(name + " has " + pageCount + " pages; pages " + pagesText() + " are shown, and up to " + MAX_PAGES
+                    + " others can be chosen instead");
         }
         return Optional.empty();
     }

@@ -351,6 +351,11 @@ public final class ChatService implements AutoCloseable {
         return attach(name, Attachments.bytes(file));
     }
 
+    /** The attached PDF {@code file} with other pages shown (see {@link Attachment#withPages}); blocks while they are rendered. */
+    public Attachment choosePages(Attachment file, PageRange pages) {
+        return file.withPages(model, pages);
+    }
+
     /** Like {@link #attach(Path)}, for a file's bytes (dropped from another application, say). */
     public Attachment attach(String name, byte[] bytes) {
         return Attachment.offer(model, name, bytes);

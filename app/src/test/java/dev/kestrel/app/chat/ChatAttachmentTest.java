@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kestrel.app.AppException;
 import dev.kestrel.app.AppPaths;
+import dev.kestrel.inference.vision.pdf.PageRange;
 import dev.kestrel.app.BundledModels;
 import dev.kestrel.inference.InvalidRequestException;
 import dev.kestrel.storage.Database;
@@ -99,8 +100,17 @@ class ChatAttachmentTest {
 
             Attachment book = chat.attach("book.pdf", pdf(12));
             assertThat(book.pictures()).hasSize(Attachment.MAX_PAGES);
-            assertThat(book.note()).contains("book.pdf has 12 pages; its first 10 can be sent");
+            assertThat(book.note()).contains("book.pdf has 12 pages; pages 1-10 are shown, and up to 10 others can be chosen instead");
+            assertThat(book.pageCount()).isEqualTo(12);
+            // The pages past the tenth, chosen instead.
+            Attachment end = chat.choosePages(book, PageRange.parse("9-12"));
+            assertThat(end.pictures()).extracting(Attachment.Picture::page).containsExactly(9, 10, 11, 12);
+            assertThat(end.pagesText()).isEqualTo("9-12");
+            assertThat(book.pictures()).as("the first choice is left as it was").hasSize(10);
+            assertThatThrownBy(() -> chat.choosePages(book, PageRange.parse("1-11"))).hasMessage("choose from 1 to 10 pages of 'book.pdf' at a time, not 11");
+            assertThatThrownBy(() -> chat.choosePages(book, PageRange.parse("13"))).hasMessage("'book.pdf' has 12 pages; there is no page 13");
             book.discard();
+            end.discard();
         }
         try (Database database = Database.open(new AppPaths(home).database())) {
             long question = database.messages().latestBranch(database.conversations().recent(1).getFirst().id()).getFirst().id();

@@ -26,19 +26,50 @@ public final class AttachmentItem {
     private final ReadOnlyBooleanWrapper reading = new ReadOnlyBooleanWrapper(this, "reading", true);
     private final ReadOnlyStringWrapper note = new ReadOnlyStringWrapper(this, "note", "");
     private final ObservableList<PictureItem> pictures = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper pages = new ReadOnlyStringWrapper(this, "pages", "");
     private Attachment attachment;
+    private int pageCount;
     private boolean removed;
 
     AttachmentItem(String name) {
         this.name = name;
     }
 
-    /** The file has been read; its pictures are encoding. */
+    /** The file has been read (or a PDF's other pages rendered); its pictures are encoding. */
     void read(Attachment read) {
+        if (attachment != null && attachment != read) {
+            attachment.discard(); // the pages shown before: their encodings stop
+        }
         attachment = read;
+        pages.set(read.pagesText());
+        pageCount = read.pageCount();
         pictures.setAll(read.pictures().stream().map(PictureItem::new).toList());
         note.set(read.note().orElse(""));
         reading.set(false);
+    }
+
+    /** Other pages are being rendered; nothing can be sent until they are. */
+    void rereading() {
+        reading.set(true);
+    }
+
+    /** Rendering other pages failed: the pages shown before stay. */
+    void readFailed() {
+        reading.set(false);
+    }
+
+    Optional<Attachment> attachment() {
+        return Optional.ofNullable(attachment);
+    }
+
+    /** A PDF's pages shown, as written ({@code 1-10}); empty for an image. */
+    public ReadOnlyStringProperty pagesProperty() {
+        return pages.getReadOnlyProperty();
+    }
+
+    /** Whether other pages can be chosen: a PDF with more pages than are shown at once. */
+    public boolean canChoosePages() {
+        return pageCount > Attachment.MAX_PAGES;
     }
 
     /** Brings each picture's progress up to date; true once every encoding has ended. */

@@ -90,6 +90,24 @@ final class AttachmentsView extends VBox {
         HBox top = new HBox(4, pictures, remove);
         top.setAlignment(Pos.TOP_LEFT);
         VBox file = new VBox(2, top, note);
+        if (item.canChoosePages() || item.readingProperty().get()) {
+            // A long PDF: which of its pages are shown (and sent) can be written here.
+            javafx.scene.control.TextField pages = new javafx.scene.control.TextField(item.pagesProperty().get());
+            pages.getStyleClass().add("pdf-pages");
+            pages.setPrefColumnCount(8);
+            pages.setPromptText("e.g. 11-20");
+            pages.setAccessibleText("Pages of " + item.name() + " to show, at most " + dev.kestrel.app.chat.Attachment.MAX_PAGES);
+            item.pagesProperty().addListener((obs, old, now) -> pages.setText(now));
+            pages.setOnAction(e -> model.choosePages(item, pages.getText()));
+            pages.disableProperty().bind(item.readingProperty());
+            Label pagesLabel = new Label("Pages");
+            pagesLabel.setLabelFor(pages);
+            HBox choice = new HBox(6, pagesLabel, pages);
+            choice.setAlignment(Pos.CENTER_LEFT);
+            choice.visibleProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(item::canChoosePages, item.pagesProperty()));
+            choice.managedProperty().bind(choice.visibleProperty());
+            file.getChildren().add(choice);
+        }
         file.getStyleClass().add("attachment");
         file.setAccessibleText("Attached: " + item.name());
         return file;

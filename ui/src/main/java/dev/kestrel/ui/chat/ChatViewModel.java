@@ -5,6 +5,7 @@ import dev.kestrel.app.chat.Attachment;
 import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.DataFolder;
 import dev.kestrel.app.chat.ChatService;
+import dev.kestrel.inference.vision.pdf.PageRange;
 import dev.kestrel.app.chat.HistoryMessage;
 import dev.kestrel.app.chat.Reply;
 import dev.kestrel.app.chat.ReplyEvent;
@@ -307,6 +308,47 @@ public final class ChatViewModel {
                 }
             } catch (InterruptedException | ExecutionException | TimeoutException | RejectedExecutionException e) {
                 // Nothing to follow any more.
+            }
+        });
+    }
+
+    /**
+     * Shows other pages of an attached long PDF, written like {@code 11-20} (at most {@link
+     * Attachment#MAX_PAGES}); they render and encode in the background. A range that cannot be shown
+     * is explained, and the pages shown before stay.
+     */
+    public void choosePages(AttachmentItem item, String text) {
+        Optional<Attachment> current = item.attachment();
+        if (service == null || current.isEmpty() || item.readingProperty().get()) {
+            return;
+        }
+        ChatService chat = service;
+        PageRange range;
+        try {
+            range = PageRange.parse(text.strip());
+        } catch (RuntimeException e) {
+            attachmentNotice.set(Failure.of(e).message());
+            return;
+        }
+        item.rereading();
+        attachmentNotice.set("");
+        background.execute(() -> {
+            try {
+                Attachment next = chat.choosePages(current.get(), range);
+                ui.execute(() -> {
+                    if (item.isRemoved()) {
+                        next.discard();
+                        return;
+                    }
+                    item.read(next);
+                    followEncoding(item);
+                });
+            } catch (RuntimeException e) {
+                String message = Failure.of(e).message();
+                ui.execute(() -> {
+                    item.readFailed();
+                    attachmentNotice.set(message);
+                });
             }
         });
     }

@@ -113,6 +113,40 @@ class ChatViewModelAttachmentTest {
         ui.await(() -> !model.replyingProperty().get() && model.messages().getLast().footerProperty().get().contains("tokens"));
     }
 
+    @Test
+    void aLongPdfShowsItsFirstPagesAndOthersCanBeChosenInstead() throws IOException {
+        Path book = Files.write(home.resolve("book.pdf"), pdf(13));
+        ui.run(() -> model.attach(List.of(book)));
+        ui.await(() -> !model.attachments().getFirst().readingProperty().get());
+        AttachmentItem item = ui.call(() -> model.attachments().getFirst());
+        ui.run(() -> {
+            assertThat(item.canChoosePages()).isTrue();
+            assertThat(item.pagesProperty().get()).isEqualTo("1-10");
+            assertThat(item.noteProperty().get()).isEqualTo("book.pdf has 13 pages; pages 1-10 are shown, and up to 10 others can be chosen instead");
+            model.choosePages(item, "twelve");
+            assertThat(model.attachmentNoticeProperty().get()).isEqualTo("'twelve' is not a page range; write pages like 1-3,5");
+            model.choosePages(item, "2-12");
+        });
+        ui.await(() -> !item.readingProperty().get());
+        ui.run(() -> {
+            assertThat(model.attachmentNoticeProperty().get()).isEqualTo("choose from 1 to 10 pages of 'book.pdf' at a time, not 11");
+            assertThat(item.pagesProperty().get()).as("the pages shown before stay").isEqualTo("1-10");
+            model.choosePages(item, "11-13, 1");
+            assertThat(model.canSendProperty().get()).as("not while the pages render").isFalse();
+        });
+        ui.await(() -> !item.readingProperty().get() && item.pictures().size() == 4);
+        ui.run(() -> {
+            assertThat(item.pictures()).extracting(AttachmentItem.PictureItem::page).containsExactly(1, 11, 12, 13);
+            assertThat(item.pagesProperty().get()).isEqualTo("1,11-13");
+            assertThat(model.attachmentNoticeProperty().get()).isEmpty();
+            model.thinkingProperty().set(ThinkingStop.OFF);
+            model.draftProperty().set("Read the end");
+            model.send();
+            assertThat(model.messages().getFirst().pictures()).hasSize(4);
+        });
+        ui.await(() -> !model.replyingProperty().get() && model.messages().getLast().footerProperty().get().contains("tokens"));
+    }
+
     static byte[] pdf(int pages) throws IOException {
         try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             for (int i = 0; i < pages; i++) {
