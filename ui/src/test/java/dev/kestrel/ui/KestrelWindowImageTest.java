@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
-/** Images in the real window under X, on the tiny SmolVLM: pasted files become thumbnails, encode, and are asked about. */
+/** Images in the real window under X, on the tiny SmolVLM: dropped and pasted files become thumbnails, encode, and are asked about. */
 class KestrelWindowImageTest extends WindowTest {
 
     static final Path SMOLVLM = BundledModels.root().orElseThrow().resolve("fixtures/tiny-smolvlm");
@@ -39,16 +39,25 @@ class KestrelWindowImageTest extends WindowTest {
     }
 
     @Test
-    void aPastedImageShowsAThumbnailThatEncodesAndTheQuestionAboutItIsAnswered(FxRobot robot) throws Exception {
+    void aDroppedImageShowsAThumbnailThatEncodesAndTheQuestionAboutItIsAnswered(FxRobot robot) throws Exception {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().canSeeProperty().get());
         assertThat(robot.lookup("#attach").queryAs(Button.class).isDisabled()).isFalse();
 
+        // Dropped on the messages, as from a file manager.
+        robot.interact(() -> assertThat(Drops.drop(robot.lookup("#messages").query(), List.of(SHAPES.toFile()))).isTrue());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().attachments().size() == 1
+                && !window.chat().attachments().getFirst().readingProperty().get());
+
+        // Pasted: the same file again, a second attachment, which its remove button takes away.
         robot.interact(() -> {
             ClipboardContent content = new ClipboardContent();
             content.putFiles(List.of(SHAPES.toFile()));
             Clipboard.getSystemClipboard().setContent(content);
         });
         robot.clickOn("#composer").press(KeyCode.CONTROL).type(KeyCode.V).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().attachments().size() == 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(robot.lookup(".remove-attachment").queryAllAs(Button.class).stream().reduce((a, b) -> b).orElseThrow());
 
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().attachments().size() == 1
                 && !window.chat().attachments().getFirst().pictures().isEmpty()
