@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "kestrel", mixinStandardHelpOptions = true, versionProvider = KestrelCli.Version.class,
         description = "Kestrel: an offline assistant that sees and thinks.",
-        subcommands = {AskCommand.class, HistoryCommand.class, PromptCommand.class, TokenizeCommand.class, DetokenizeCommand.class, DevicesCommand.class, BenchCommand.class, VisionBenchCommand.class, TilesCommand.class})
+        subcommands = {AskCommand.class, HistoryCommand.class, ModelsCommand.class, PromptCommand.class, TokenizeCommand.class, DetokenizeCommand.class, DevicesCommand.class, BenchCommand.class, VisionBenchCommand.class, TilesCommand.class})
 public final class KestrelCli implements Runnable {
 
     @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,

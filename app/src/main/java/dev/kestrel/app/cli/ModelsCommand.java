@@ -1,0 +1,194 @@
+package dev.kestrel.app.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kestrel.app.AppException;
+import dev.kestrel.app.library.ModelLibrary;
+import dev.kestrel.inference.EngineOptions;
+import dev.kestrel.inference.model.Variant;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kestrel models}: the models in the data folder's models/, pulled, imported, checked and removed. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = "Lists, pulls (from Hugging Face), imports, checks and removes the models in Kestrel's data folder.",
+        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.PullCommand.class, ModelsCommand.ImportCommand.class,
+                ModelsCommand.RemoveCommand.class, ModelsCommand.VerifyCommand.class})
+final class ModelsCommand implements Runnable {
+
+    @ParentCommand
+    KestrelCli cli;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    ModelLibrary library() {
+        return ModelLibrary.standard(cli.paths());
+    }
+
+    PrintWriter out() {
+        return cli.spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return cli.spec.commandLine().getErr();
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the installed models, and pulls not finished yet.")
+    static final class ListCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
+
+        @Option(names = "--json", description = "One JSON object a line instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            ModelLibrary library = models.library();
+            PrintWriter out = models.out();
+            for (ModelLibrary.Installed m : library.installed()) {
+                if (json) {
+                    ObjectNode line = JsonLines.MAPPER.createObjectNode().put("name", m.name()).put("state", "installed")
+                            .put("folder", m.folder().toString()).put("bytes", m.bytes()).put("source", m.source());
+                    out.println(line);
+                } else {
+                    out.printf(Locale.ROOT, "%-32s %10s  %s%n", m.name(), megabytes(m.bytes()), m.source().isEmpty() ? m.folder() : m.source());
+                }
+            }
+            for (ModelLibrary.Incomplete m : library.incomplete()) {
+                if (json) {
+                    out.println(JsonLines.MAPPER.createObjectNode().put("name", m.name()).put("state", "incomplete")
+                            .put("bytes", m.done()).put("total_bytes", m.total()).put("source", m.source()));
+                } else {
+                    out.printf(Locale.ROOT, "%-32s %10s  %s (incomplete, %s of %s; kestrel models pull %s continues it)%n", m.name(),
+                            megabytes(m.done()), m.source(), megabytes(m.done()), megabytes(m.total()), m.source().replaceFirst("^hf:", ""));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "pull", mixinStandardHelpOptions = true,
+            description = "Downloads a model from Hugging Face (onnx-community layout) into models/NAME; run it again to continue one that stopped.")
+    static final class PullCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
+
+        @Parameters(paramLabel = "REPO", description = "owner/name[@revision], e.g. onnx-community/Qwen3-0.6B-ONNX")
+        String repo;
+
+        @Option(names = "--variant", paramLabel = "NAME",
+                description = "Weights to fetch: q4, fp32, fp16, int8, q4f16, ... (default: the best for the CPU, q4 first).")
+        String variant;
+
+        @Override
+        public Integer call() {
+            List<Variant> preference = variant == null ? EngineOptions.CPU_PREFERENCE : List.of(Variant.fromLabel(variant)
+                    .orElseThrow(() -> new AppException("unknown --variant '" + variant + "'")));
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread pause = new Thread(() -> stop.set(true), "kestrel-pull-stop");
+            Runtime.getRuntime().addShutdownHook(pause); // Ctrl+C leaves the parts, to be continued
+            long started = System.nanoTime();
+            long[] lastShown = {0};
+            PrintWriter err = models.err();
+            ModelLibrary.Installed installed;
+            try {
+                installed = models.library().pull(repo, preference, (done, total) -> {
+                    long now = System.nanoTime();
+                    synchronized (lastShown) {
+                        if (now - lastShown[0] > 1_000_000_000L || (total > 0 && done == total)) {
+                            lastShown[0] = now;
+                            double seconds = Math.max(1e-3, (now - started) / 1e9);
+                            err.printf(Locale.ROOT, "%s: %s of %s (%.1f MB/s)%n", repo, megabytes(done), total < 0 ? "?" : megabytes(total),
+                                    done / 1e6 / seconds);
+                        }
+                    }
+                }, stop);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(pause);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl+C: the hook is running
+                }
+            }
+            models.out().println("installed " + installed.name() + " (" + megabytes(installed.bytes()) + ") in " + installed.folder());
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true, description = "Copies a model folder from disk into models/NAME, after checking it.")
+    static final class ImportCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
+
+        @Parameters(paramLabel = "DIR", description = "The model folder.")
+        Path folder;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "The name to install it as (default: the folder's name).")
+        String name;
+
+        @Override
+        public Integer call() {
+            ModelLibrary.Installed installed = models.library().importFolder(folder, Optional.ofNullable(name));
+            models.out().println("installed " + installed.name() + " (" + megabytes(installed.bytes()) + ") in " + installed.folder());
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Removes an installed model, or an unfinished pull.")
+    static final class RemoveCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            models.library().remove(name);
+            models.out().println("removed " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Checks an installed model: files against their checksums, the folder, and its graphs loaded on the CPU.")
+    static final class VerifyCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            List<String> problems = models.library().verify(name);
+            if (problems.isEmpty()) {
+                models.out().println(name + ": ok");
+                return 0;
+            }
+            problems.forEach(problem -> models.out().println(name + ": " + problem));
+            models.err().println("kestrel: " + name + " has " + problems.size() + (problems.size() == 1 ? " problem" : " problems")
+                    + "; pull or import it again");
+            return 2;
+        }
+    }
+
+    static String megabytes(long bytes) {
+        return bytes < 0 ? "?" : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+}
