@@ -130,9 +130,18 @@ public final class HuggingFace {
         return URI.create(endpoint + "/" + repo.id() + "/resolve/" + encode(repo.revision()) + "/" + path);
     }
 
-    /** Every file in the repository, from the Hub's tree API. */
+    /** Every file in the repository, from the Hub's tree API (following its pages, as large repositories have). */
     List<Listed> list(Repo repo) {
-        URI url = URI.create(endpoint + "/api/models/" + repo.id() + "/tree/" + encode(repo.revision()) + "?recursive=true");
+        List<Listed> files = new ArrayList<>();
+        Optional<URI> page = Optional.of(URI.create(endpoint + "/api/models/" + repo.id() + "/tree/" + encode(repo.revision())
+                + "?recursive=true"));
+        for (int pages = 0; page.isPresent() && pages < 100; pages++) {
+            page = listPage(repo, page.get(), files);
+        }
+        return files;
+    }
+
+    private Optional<URI> listPage(Repo repo, URI url, List<Listed> into) {
         Downloader.mustBeAllowed(url);
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET();
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
@@ -157,7 +166,6 @@ public final class HuggingFace {
             throw new AppException(endpoint.getHost() + " answered HTTP " + response.statusCode() + " when listing " + repo);
         }
         try {
-            List<Listed> files = new ArrayList<>();
             for (JsonNode entry : JSON.readTree(response.body())) {
                 if (!"file".equals(entry.path("type").asText())) {
                     continue;
@@ -165,13 +173,19 @@ public final class HuggingFace {
                 JsonNode lfs = entry.path("lfs");
                 Optional<Checksum> checksum = lfs.hasNonNull("oid") ? Optional.of(Checksum.sha256(lfs.get("oid").asText()))
                         : entry.hasNonNull("oid") ? Optional.of(Checksum.gitBlob(entry.get("oid").asText())) : Optional.empty();
-                files.add(new Listed(entry.get("path").asText(), entry.path("size").asLong(-1), checksum));
+                into.add(new Listed(entry.get("path").asText(), entry.path("size").asLong(-1), checksum));
             }
-            return files;
         } catch (IOException | RuntimeException e) {
             throw new AppException(endpoint.getHost() + " sent a file list for " + repo + " that Kestrel cannot read: " + e.getMessage());
         }
+        // The next page, if any: Link: <https://…>; rel="next"
+        return response.headers().firstValue("Link").flatMap(link -> {
+            Matcher next = NEXT_PAGE.matcher(link);
+            return next.find() ? Optional.of(url.resolve(next.group(1))) : Optional.empty();
+        });
     }
+
+    private static final Pattern NEXT_PAGE = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
     private static String encode(String revision) {
         return URLEncoder.encode(revision, StandardCharsets.UTF_8);

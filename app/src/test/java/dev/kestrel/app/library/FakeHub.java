@@ -34,6 +34,8 @@ final class FakeHub implements AutoCloseable {
     final java.util.Set<String> corrupt = ConcurrentHashMap.newKeySet();
     /** Bytes a second at most for file answers (0: as fast as it can), to give a test time to stop a download. */
     volatile int bytesPerSecond;
+    /** Entries per page of the file list (0: one page), each page linking the next as the Hub does. */
+    volatile int pageSize;
 
     private final Path folder;
     private final HttpServer server;
@@ -56,7 +58,18 @@ final class FakeHub implements AutoCloseable {
         requests.add(path + (range == null ? "" : " " + range));
         try (exchange) {
             if (path.equals("/api/models/" + REPO + "/tree/main")) {
-                byte[] body = tree().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                String query = exchange.getRequestURI().getQuery() == null ? "" : exchange.getRequestURI().getQuery();
+                int from = query.contains("cursor=") ? Integer.parseInt(query.replaceFirst(".*cursor=(\\d+).*", "$1")) : 0;
+                ArrayNode all = tree();
+                int to = pageSize == 0 ? all.size() : Math.min(all.size(), from + pageSize);
+                ArrayNode page = new ObjectMapper().createArrayNode();
+                for (int i = from; i < to; i++) {
+                    page.add(all.get(i));
+                }
+                if (to < all.size()) {
+                    exchange.getResponseHeaders().add("Link", "<" + path + "?recursive=true&cursor=" + to + ">; rel=\"next\"");
+                }
+                byte[] body = new ObjectMapper().writeValueAsBytes(page);
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
                 return;
@@ -98,7 +111,7 @@ final class FakeHub implements AutoCloseable {
         }
     }
 
-    private String tree() throws IOException {
+    private ArrayNode tree() throws IOException {
         ObjectMapper json = new ObjectMapper();
         ArrayNode list = json.createArrayNode();
         try (Stream<Path> walk = Files.walk(folder)) {
@@ -113,7 +126,7 @@ final class FakeHub implements AutoCloseable {
             }
         }
         list.addObject().put("type", "directory").put("path", "onnx");
-        return json.writeValueAsString(list);
+        return list;
     }
 
     private static void sleep(long ms) {

@@ -52,6 +52,7 @@ class ModelLibraryTest {
 
     @Test
     void aPulledModelHasItsConfigsAndTheVariantForTheDeviceIsInstalledWholeAndChecksOut() {
+        hub.pageSize = 3; // the file list comes in pages
         AtomicLong last = new AtomicLong();
         ModelLibrary.Installed installed = library().pull(FakeHub.REPO, CPU, (done, total) -> last.set(done), new AtomicBoolean());
         assertThat(installed.name()).isEqualTo("tiny-qwen3");
@@ -66,6 +67,7 @@ class ModelLibraryTest {
         assertThat(library().incomplete()).isEmpty();
         assertThat(paths.models().resolve(".incoming/tiny-qwen3")).doesNotExist();
         assertThat(library().verify("tiny-qwen3")).isEmpty();
+        assertThat(hub.requests).filteredOn(r -> r.startsWith("/api/")).hasSize(3); // 8 files and a folder, 3 a page
 
         // Pulled again: already there, nothing fetched.
         int before = hub.requests.size();
