@@ -21,7 +21,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code kestrel models}: the models in the data folder's models/, pulled, imported, checked and removed. */
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "Lists, pulls (from Hugging Face), imports, checks and removes the models in Kestrel's data folder.",
-        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.PullCommand.class, ModelsCommand.ImportCommand.class,
+        subcommands = {ModelsCommand.CatalogCommand.class, ModelsCommand.ListCommand.class, ModelsCommand.PullCommand.class, ModelsCommand.ImportCommand.class,
                 ModelsCommand.RemoveCommand.class, ModelsCommand.VerifyCommand.class})
 final class ModelsCommand implements Runnable {
 
@@ -46,6 +46,25 @@ final class ModelsCommand implements Runnable {
 
     PrintWriter err() {
         return cli.spec.commandLine().getErr();
+    }
+
+    @Command(name = "catalog", mixinStandardHelpOptions = true, description = "Lists the models Kestrel knows, to pull by name.")
+    static final class CatalogCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
+
+        @Override
+        public Integer call() {
+            java.util.Set<String> installed = new java.util.HashSet<>();
+            models.library().installed().forEach(m -> installed.add(m.source()));
+            for (dev.kestrel.app.library.ModelCatalog.Entry entry : dev.kestrel.app.library.ModelCatalog.entries()) {
+                String can = entry.sees() ? "sees" : entry.thinks() ? "thinks" : "text";
+                models.out().printf(Locale.ROOT, "%-24s %-7s %-38s %s%s%n", entry.name(), can, entry.repo(), entry.about(),
+                        installed.contains("hf:" + entry.repo()) ? " (installed)" : "");
+            }
+            models.out().println("Pull one with: kestrel models pull NAME (or any owner/name on Hugging Face in the onnx-community layout)");
+            return 0;
+        }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the installed models, and pulls not finished yet.")
@@ -88,7 +107,8 @@ final class ModelsCommand implements Runnable {
         @ParentCommand
         ModelsCommand models;
 
-        @Parameters(paramLabel = "REPO", description = "owner/name[@revision], e.g. onnx-community/Qwen3-0.6B-ONNX")
+        @Parameters(paramLabel = "MODEL", description = "A name from kestrel models catalog, or owner/name[@revision] on Hugging Face, "
+                + "e.g. onnx-community/Qwen3-0.6B-ONNX")
         String repo;
 
         @Option(names = "--variant", paramLabel = "NAME",

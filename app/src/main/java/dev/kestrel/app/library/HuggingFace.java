@@ -42,8 +42,9 @@ public final class HuggingFace {
         public static Repo parse(String text) {
             Matcher m = REPO.matcher(text.strip());
             if (!m.matches()) {
-                throw new AppException("'" + text + "' is not a Hugging Face model id; write it as owner/name, such as "
-                        + "onnx-community/Qwen3-0.6B-ONNX (optionally @revision)");
+                throw new AppException("'" + text + "' is neither a model Kestrel knows (" + String.join(", ",
+                        ModelCatalog.entries().stream().map(ModelCatalog.Entry::name).toList()) + ") nor a Hugging Face model id, "
+                        + "written as owner/name such as onnx-community/Qwen3-0.6B-ONNX (optionally @revision)");
             }
             return new Repo(m.group(1), m.group(2), m.group(3) == null ? "main" : m.group(3));
         }

@@ -87,12 +87,13 @@ public final class ModelLibrary {
     }
 
     /**
-     * Installs the Hugging Face model {@code spec} ({@code owner/name[@revision]}) as {@code
+     * Installs the Hugging Face model {@code spec} ({@code owner/name[@revision]}, or a {@link
+     * ModelCatalog} name) as {@code
      * models/NAME}: each graph in the first variant of {@code preference} the repository has. What an
      * earlier pull of the same model left is continued. Setting {@code stop} pauses it (the parts stay).
      */
     public Installed pull(String spec, List<Variant> preference, Downloader.Progress progress, AtomicBoolean stop) {
-        HuggingFace.Repo repo = HuggingFace.Repo.parse(spec);
+        HuggingFace.Repo repo = HuggingFace.Repo.parse(ModelCatalog.repository(spec));
         String source = "hf:" + repo;
         String name = repo.name();
         Path target = paths.models().resolve(name);

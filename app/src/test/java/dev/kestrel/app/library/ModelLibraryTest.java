@@ -132,7 +132,7 @@ class ModelLibraryTest {
     @Test
     void badIdsMissingModelsAndPlainHttpElsewhereAreRefusedWithTheReason() {
         assertThatThrownBy(() -> library().pull("just-a-name", CPU, (d, t) -> {}, new AtomicBoolean()))
-                .hasMessageStartingWith("'just-a-name' is not a Hugging Face model id");
+                .hasMessageStartingWith("'just-a-name' is neither a model Kestrel knows (SmolVLM-256M-Instruct, ");
         assertThatThrownBy(() -> library().pull("kestrel-tests/nothing", CPU, (d, t) -> {}, new AtomicBoolean()))
                 .hasMessage("127.0.0.1 has no model kestrel-tests/nothing (check the name and the revision)");
         assertThatThrownBy(() -> Downloader.mustBeAllowed(URI.create("http://10.1.2.3/model.onnx")))
@@ -150,6 +150,17 @@ class ModelLibraryTest {
         assertThatThrownBy(() -> library().importFolder(elsewhere.resolve("half"), Optional.empty()))
                 .hasMessageContaining("is incomplete: it has no tokenizer.json");
         assertThat(library().installed()).extracting(ModelLibrary.Installed::name).containsExactly("mine");
+    }
+
+    @Test
+    void theCatalogNamesModelsByRepository() {
+        assertThat(ModelCatalog.entries()).extracting(ModelCatalog.Entry::name).contains("SmolVLM-256M-Instruct", "Qwen3-0.6B");
+        assertThat(ModelCatalog.entries()).allSatisfy(entry -> {
+            assertThat(HuggingFace.Repo.parse(entry.repo()).id()).isEqualTo(entry.repo());
+            assertThat(entry.sees() || entry.thinks()).isTrue();
+        });
+        assertThat(ModelCatalog.repository("qwen3-0.6b")).isEqualTo("onnx-community/Qwen3-0.6B-ONNX");
+        assertThat(ModelCatalog.repository("someone/else")).isEqualTo("someone/else");
     }
 
     @Test
