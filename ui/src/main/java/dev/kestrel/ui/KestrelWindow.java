@@ -6,6 +6,10 @@ import dev.kestrel.app.Failure;
 import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.chat.ChatService;
 import dev.kestrel.app.chat.ModelChoice;
+import dev.kestrel.app.library.ModelLibrary;
+import dev.kestrel.ui.models.ModelLibraryViewModel;
+import dev.kestrel.ui.models.ModelLibraryWindow;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import dev.kestrel.ui.chat.ChatView;
@@ -72,9 +76,13 @@ public final class KestrelWindow implements AutoCloseable {
                 switchModel(folder.toPath());
             }
         });
+        Button library = Icons.only(new Button("Models…"), Feather.DOWNLOAD);
+        library.setId("model-library");
+        library.setAccessibleText("Get models: download from Hugging Face, continue or remove them");
+        library.setOnAction(e -> modelLibrary(stage).show());
         HBox.setHgrow(modelChoice, Priority.ALWAYS);
         modelChoice.setMaxWidth(Double.MAX_VALUE);
-        HBox models = new HBox(4, modelChoice, openFolder);
+        HBox models = new HBox(4, modelChoice, openFolder, library);
         sidebarView.getChildren().addAll(models, themeChoice);
         SplitPane split = new SplitPane(sidebarView, chatView);
         split.setDividerPositions(0.24);
@@ -99,6 +107,34 @@ public final class KestrelWindow implements AutoCloseable {
         load(CompletableFuture.supplyAsync(() -> ChatService.openLast(paths, model.get()), background), true);
         stage.show();
         chatView.focusComposer();
+    }
+
+    private ModelLibraryWindow libraryWindow;
+    private AppPaths libraryPaths;
+    private final ExecutorService downloads = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "kestrel-models");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** The models window over the current data folder (downloads in it go on while it is closed). */
+    private ModelLibraryWindow modelLibrary(Stage owner) {
+        if (libraryWindow == null || !paths.equals(libraryPaths)) {
+            libraryPaths = paths;
+            libraryModel = new ModelLibraryViewModel(Platform::runLater, downloads, ModelLibrary.standard(paths));
+            libraryModel.setOnInstalled(folder -> service.thenAccept(ready -> Platform.runLater(() -> showModels(ready))));
+            libraryWindow = new ModelLibraryWindow(owner, libraryModel);
+        } else {
+            libraryModel.refresh();
+        }
+        return libraryWindow;
+    }
+
+    private ModelLibraryViewModel libraryModel;
+
+    /** The models window's state, once it was opened (for tests). */
+    public Optional<ModelLibraryViewModel> modelLibrary() {
+        return Optional.ofNullable(libraryModel);
     }
 
     /** Shows the window's model once {@code loading} is done, or why it could not be loaded. */
@@ -244,6 +280,10 @@ public final class KestrelWindow implements AutoCloseable {
         }
         closed = true;
         sidebar.commitDelete();
+        if (libraryModel != null) {
+            libraryModel.pauseAll(); // what arrived stays, and continues next time
+        }
+        downloads.shutdown();
         // Lets what the window asked of the history (a deletion, a setting) finish before it closes.
         background.shutdown();
         try {

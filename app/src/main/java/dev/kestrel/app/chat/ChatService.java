@@ -351,9 +351,12 @@ public final class ChatService implements AutoCloseable {
         return attach(name, Attachments.bytes(file));
     }
 
-    /** The attached PDF {@code file} with other pages shown (see {@link Attachment#withPages}); blocks while they are rendered. */
-    public Attachment choosePages(Attachment file, PageRange pages) {
-        return file.withPages(model, pages);
+    /**
+     * The attached PDF {@code file} with other pages shown, written as a person writes them ({@code
+     * 11-20}; see {@link Attachment#withPages}); blocks while they are rendered.
+     */
+    public Attachment choosePages(Attachment file, String pages) {
+        return file.withPages(model, PageRange.parse(pages.strip()));
     }
 
     /** Like {@link #attach(Path)}, for a file's bytes (dropped from another application, say). */

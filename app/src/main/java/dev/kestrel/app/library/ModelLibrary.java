@@ -126,6 +126,11 @@ public final class ModelLibrary {
         return install(incoming, target, source);
     }
 
+    /** Like {@link #pull(String, List, Downloader.Progress, AtomicBoolean)}, with each graph in the variant best for the CPU. */
+    public Installed pull(String spec, Downloader.Progress progress, AtomicBoolean stop) {
+        return pull(spec, EngineOptions.CPU_PREFERENCE, progress, stop);
+    }
+
     /** Copies a model folder from disk into the library, after checking that Kestrel can use it. */
     public Installed importFolder(Path folder, Optional<String> chosenName) {
         ModelFolder.open(folder); // names what is missing or wrong before anything is copied

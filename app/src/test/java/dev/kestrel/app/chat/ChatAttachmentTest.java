@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kestrel.app.AppException;
 import dev.kestrel.app.AppPaths;
-import dev.kestrel.inference.vision.pdf.PageRange;
 import dev.kestrel.app.BundledModels;
 import dev.kestrel.inference.InvalidRequestException;
 import dev.kestrel.storage.Database;
@@ -103,12 +102,12 @@ class ChatAttachmentTest {
             assertThat(book.note()).contains("book.pdf has 12 pages; pages 1-10 are shown, and up to 10 others can be chosen instead");
             assertThat(book.pageCount()).isEqualTo(12);
             // The pages past the tenth, chosen instead.
-            Attachment end = chat.choosePages(book, PageRange.parse("9-12"));
+            Attachment end = chat.choosePages(book, "9-12");
             assertThat(end.pictures()).extracting(Attachment.Picture::page).containsExactly(9, 10, 11, 12);
             assertThat(end.pagesText()).isEqualTo("9-12");
             assertThat(book.pictures()).as("the first choice is left as it was").hasSize(10);
-            assertThatThrownBy(() -> chat.choosePages(book, PageRange.parse("1-11"))).hasMessage("choose from 1 to 10 pages of 'book.pdf' at a time, not 11");
-            assertThatThrownBy(() -> chat.choosePages(book, PageRange.parse("13"))).hasMessage("'book.pdf' has 12 pages; there is no page 13");
+            assertThatThrownBy(() -> chat.choosePages(book, "1-11")).hasMessage("choose from 1 to 10 pages of 'book.pdf' at a time, not 11");
+            assertThatThrownBy(() -> chat.choosePages(book, "13")).hasMessage("'book.pdf' has 12 pages; there is no page 13");
             book.discard();
             end.discard();
         }

@@ -23,24 +23,24 @@ import java.util.stream.Stream;
  * serves its files with Range support. Faults on demand: a connection dropped part way through a
  * file, a file served with wrong bytes. It records every request's path and Range header.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
 
-    static final String REPO = "kestrel-tests/tiny-qwen3";
+    public static final String REPO = "kestrel-tests/tiny-qwen3";
 
-    final List<String> requests = new CopyOnWriteArrayList<>();
+    public final List<String> requests = new CopyOnWriteArrayList<>();
     /** File path → bytes after which the next answer for it is cut off (once). */
-    final Map<String, Integer> dropAfter = new ConcurrentHashMap<>();
+    public final Map<String, Integer> dropAfter = new ConcurrentHashMap<>();
     /** Files served with their first byte changed. */
-    final java.util.Set<String> corrupt = ConcurrentHashMap.newKeySet();
+    public final java.util.Set<String> corrupt = ConcurrentHashMap.newKeySet();
     /** Bytes a second at most for file answers (0: as fast as it can), to give a test time to stop a download. */
-    volatile int bytesPerSecond;
+    public volatile int bytesPerSecond;
     /** Entries per page of the file list (0: one page), each page linking the next as the Hub does. */
-    volatile int pageSize;
+    public volatile int pageSize;
 
     private final Path folder;
     private final HttpServer server;
 
-    FakeHub(Path folder) throws IOException {
+    public FakeHub(Path folder) throws IOException {
         this.folder = folder;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
@@ -48,7 +48,7 @@ final class FakeHub implements AutoCloseable {
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 

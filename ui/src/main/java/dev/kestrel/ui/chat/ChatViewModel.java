@@ -5,7 +5,6 @@ import dev.kestrel.app.chat.Attachment;
 import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.DataFolder;
 import dev.kestrel.app.chat.ChatService;
-import dev.kestrel.inference.vision.pdf.PageRange;
 import dev.kestrel.app.chat.HistoryMessage;
 import dev.kestrel.app.chat.Reply;
 import dev.kestrel.app.chat.ReplyEvent;
@@ -323,18 +322,11 @@ public final class ChatViewModel {
             return;
         }
         ChatService chat = service;
-        PageRange range;
-        try {
-            range = PageRange.parse(text.strip());
-        } catch (RuntimeException e) {
-            attachmentNotice.set(Failure.of(e).message());
-            return;
-        }
         item.rereading();
         attachmentNotice.set("");
         background.execute(() -> {
             try {
-                Attachment next = chat.choosePages(current.get(), range);
+                Attachment next = chat.choosePages(current.get(), text);
                 ui.execute(() -> {
                     if (item.isRemoved()) {
                         next.discard();

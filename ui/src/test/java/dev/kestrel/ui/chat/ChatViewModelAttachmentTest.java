@@ -124,7 +124,11 @@ class ChatViewModelAttachmentTest {
             assertThat(item.pagesProperty().get()).isEqualTo("1-10");
             assertThat(item.noteProperty().get()).isEqualTo("book.pdf has 13 pages; pages 1-10 are shown, and up to 10 others can be chosen instead");
             model.choosePages(item, "twelve");
+        });
+        ui.await(() -> !item.readingProperty().get());
+        ui.run(() -> {
             assertThat(model.attachmentNoticeProperty().get()).isEqualTo("'twelve' is not a page range; write pages like 1-3,5");
+            assertThat(item.pagesProperty().get()).isEqualTo("1-10");
             model.choosePages(item, "2-12");
         });
         ui.await(() -> !item.readingProperty().get());
