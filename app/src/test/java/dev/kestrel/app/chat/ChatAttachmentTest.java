@@ -9,7 +9,6 @@ import dev.kestrel.app.BundledModels;
 import dev.kestrel.inference.InvalidRequestException;
 import dev.kestrel.storage.Database;
 import dev.kestrel.storage.MessageAttachment;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,7 +82,7 @@ class ChatAttachmentTest {
     @Test
     void aPdfOffersItsPagesAndOnlyTheChosenOnesAreSentAndKept() throws Exception {
         try (ChatService chat = ChatService.open(new AppPaths(home), SMOLVLM)) {
-            Attachment pdf = chat.attach("notes.pdf", pdf(3));
+            Attachment pdf = chat.attach("notes.pdf", BlankPdf.ofPages(3));
             assertThat(pdf.isPdf()).isTrue();
             assertThat(pdf.pictures()).extracting(Attachment.Picture::page).containsExactly(1, 2, 3);
             assertThat(pdf.note()).isEmpty();
@@ -97,7 +93,7 @@ class ChatAttachmentTest {
             assertThat(conversation.title()).isEqualTo("notes.pdf"); // files alone: the first file names the conversation
             assertThat(chat.messages(conversation.id()).getFirst().pictures()).hasSize(2);
 
-            Attachment book = chat.attach("book.pdf", pdf(12));
+            Attachment book = chat.attach("book.pdf", BlankPdf.ofPages(12));
             assertThat(book.pictures()).hasSize(Attachment.MAX_PAGES);
             assertThat(book.note()).contains("book.pdf has 12 pages; pages 1-10 are shown, and up to 10 others can be chosen instead");
             assertThat(book.pageCount()).isEqualTo(12);
@@ -151,16 +147,6 @@ class ChatAttachmentTest {
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waited 30 s").isLessThan(deadline);
             Thread.sleep(10);
-        }
-    }
-
-    static byte[] pdf(int pages) throws IOException {
-        try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            for (int i = 0; i < pages; i++) {
-                document.addPage(new PDPage(PDRectangle.A6));
-            }
-            document.save(out);
-            return out.toByteArray();
         }
     }
 }

@@ -3,16 +3,13 @@ package dev.kestrel.ui.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kestrel.app.BundledModels;
+import dev.kestrel.app.chat.BlankPdf;
 import dev.kestrel.app.chat.ThinkingStop;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,7 +93,7 @@ class ChatViewModelAttachmentTest {
 
     @Test
     void aRemovedFileIsNotSentAndAPdfSendsOnlyThePagesLeftChosen() throws IOException {
-        Path pdf = Files.write(home.resolve("notes.pdf"), pdf(3));
+        Path pdf = Files.write(home.resolve("notes.pdf"), BlankPdf.ofPages(3));
         ui.run(() -> model.attach(List.of(SHAPES, pdf)));
         ui.await(() -> model.attachments().stream().noneMatch(a -> a.readingProperty().get()));
         ui.run(() -> {
@@ -115,7 +112,7 @@ class ChatViewModelAttachmentTest {
 
     @Test
     void aLongPdfShowsItsFirstPagesAndOthersCanBeChosenInstead() throws IOException {
-        Path book = Files.write(home.resolve("book.pdf"), pdf(13));
+        Path book = Files.write(home.resolve("book.pdf"), BlankPdf.ofPages(13));
         ui.run(() -> model.attach(List.of(book)));
         ui.await(() -> !model.attachments().getFirst().readingProperty().get());
         AttachmentItem item = ui.call(() -> model.attachments().getFirst());
@@ -149,15 +146,5 @@ class ChatViewModelAttachmentTest {
             assertThat(model.messages().getFirst().pictures()).hasSize(4);
         });
         ui.await(() -> !model.replyingProperty().get() && model.messages().getLast().footerProperty().get().contains("tokens"));
-    }
-
-    static byte[] pdf(int pages) throws IOException {
-        try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            for (int i = 0; i < pages; i++) {
-                document.addPage(new PDPage(PDRectangle.A6));
-            }
-            document.save(out);
-            return out.toByteArray();
-        }
     }
 }
