@@ -206,7 +206,7 @@ final class DecoderGraph implements AutoCloseable {
                 feed.put(INPUT_IDS, idTensor);
             } else {
                 // [1, count, hidden], handed from one session to the other without leaving native memory
-                OrtSession.Result embeds = embedSession.run(Map.of(INPUT_IDS, idTensor));
+                OrtSession.Result embeds = OrtRuntime.guarded(() -> embedSession.run(Map.of(INPUT_IDS, idTensor)));
                 owned.add(embeds);
                 OnnxTensor textEmbeds = (OnnxTensor) embeds.get(0);
                 feed.put(INPUTS_EMBEDS, images.countIn(ids, from, to) == 0 ? textEmbeds
@@ -226,7 +226,7 @@ final class DecoderGraph implements AutoCloseable {
             }
             OnnxTensor logits = buffers.logits(env, rows, vocab, logitsType, owned); // [1, rows, vocab], written in place
             long runStart = System.nanoTime();
-            result = session.run(feed, presentSet, Map.of(LOGITS, logits));
+            result = OrtRuntime.guarded(() -> session.run(feed, presentSet, Map.of(LOGITS, logits)));
             buffers.runNanos += System.nanoTime() - runStart;
             cache.advance(result, count);
             result = null;

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The process-wide ONNX Runtime environment and how Kestrel opens sessions on it, on the execution
@@ -24,7 +26,52 @@ public final class OrtRuntime {
             // ONNX Runtime's warnings go to stderr from native code; only errors are worth a person's attention there.
             OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "kestrel");
 
+    /** How long the process waits at exit for ONNX Runtime calls still running. */
+    static final long EXIT_WAIT_SECONDS = 20;
+
+    /**
+     * Native calls in flight hold this shared. At exit a hook refuses new ones and takes it
+     * exclusively: ONNX Runtime's globals are destroyed when the process ends, and a session still
+     * being created or run then crashes the JVM (SIGSEGV in libonnxruntime.so, seen when the
+     * window was closed while the model loaded).
+     */
+    private static final ReentrantReadWriteLock IN_NATIVE = new ReentrantReadWriteLock();
+    private static volatile boolean exiting;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(OrtRuntime::drainAtExit, "kestrel-onnxruntime-exit"));
+    }
+
     private OrtRuntime() {}
+
+    /** A call into ONNX Runtime. */
+    public interface NativeCall<T> {
+        T call() throws OrtException;
+    }
+
+    /** Runs {@code call} unless the process is exiting, which then waits for it to return. */
+    public static <T> T guarded(NativeCall<T> call) throws OrtException {
+        if (exiting || !IN_NATIVE.readLock().tryLock()) {
+            throw new InferenceException("Kestrel is closing");
+        }
+        try {
+            if (exiting) {
+                throw new InferenceException("Kestrel is closing");
+            }
+            return call.call();
+        } finally {
+            IN_NATIVE.readLock().unlock();
+        }
+    }
+
+    private static void drainAtExit() {
+        exiting = true;
+        try {
+            IN_NATIVE.writeLock().tryLock(EXIT_WAIT_SECONDS, TimeUnit.SECONDS); // held until the process ends
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     public static OrtEnvironment environment() {
         return ENVIRONMENT;
@@ -60,7 +107,7 @@ public final class OrtRuntime {
                         default -> throw new IllegalStateException("no session option for " + plan.provider());
                     }
                 }
-                return new Opened(ENVIRONMENT.createSession(graph.toString(), options), plan);
+                return new Opened(guarded(() -> ENVIRONMENT.createSession(graph.toString(), options)), plan);
             } catch (OrtException e) {
                 Devices.Plan cpu = plan.fallBack(plan.provider() + " could not load " + graph.getFileName() + " (" + reason(e)
                         + "); running on the CPU");
@@ -80,7 +127,7 @@ public final class OrtRuntime {
 
     private static OrtSession createCpuSession(Path graph, int threads) {
         try (OrtSession.SessionOptions options = options(threads)) {
-            return ENVIRONMENT.createSession(graph.toString(), options);
+            return guarded(() -> ENVIRONMENT.createSession(graph.toString(), options));
         } catch (OrtException e) {
             String reason = reason(e);
             if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF

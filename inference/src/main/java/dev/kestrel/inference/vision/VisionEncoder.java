@@ -195,7 +195,7 @@ public final class VisionEncoder implements AutoCloseable {
                 feed.put(PIXEL_ATTENTION_MASK, OnnxTensor.createTensor(env, batch.mask(count, side), new long[] {1, count, side, side},
                         OnnxJavaType.BOOL));
             }
-            try (OrtSession.Result result = session.run(feed)) {
+            try (OrtSession.Result result = OrtRuntime.guarded(() -> session.run(feed))) {
                 OnnxTensor out = (OnnxTensor) result.get(IMAGE_FEATURES).orElseThrow();
                 long[] outShape = out.getInfo().getShape(); // [tiles, tokens, hidden]
                 if (outShape.length != 3 || outShape[0] != count || outShape[1] != tokens || outShape[2] != hidden) {
