@@ -68,7 +68,7 @@ class KestrelWindowSettingsTest extends WindowTest {
         Path moved = elsewhere.resolve("kestrel");
         try {
             robot.interact(() -> window.chat().saveSettings(new ChatSettings(saved.conversationPrompt(), saved.newConversationPrompt(),
-                    saved.sampling(), saved.modelSampling(), saved.threads(), saved.cores(), moved, saved.dataFolderFixedBy())));
+                    saved.sampling(), saved.modelSampling(), saved.device(), saved.threads(), saved.cores(), moved, saved.dataFolderFixedBy())));
             WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> loads.get() == 2 && window.chat().readyProperty().get()
                     && window.chat().statusProperty().get().startsWith("Kestrel's history and models were copied to " + moved));
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.chat().messages().size() == 2);

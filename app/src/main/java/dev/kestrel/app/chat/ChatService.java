@@ -74,6 +74,11 @@ public final class ChatService implements AutoCloseable {
     /** The settings key of the model folder the window chose last. */
     public static final String MODEL_SETTING = "model.folder";
 
+    /** The settings key of what the model runs on: auto (NPU, then GPU, then CPU), cpu, gpu or npu. */
+    public static final String DEVICE_SETTING = "engine.device";
+    /** The device choices, as {@link #DEVICE_SETTING} keeps them. */
+    public static final List<String> DEVICE_CHOICES = java.util.Arrays.stream(DeviceKind.values()).map(DeviceKind::label).toList();
+
     /** The settings key of the number of CPU threads the model runs on; none is one per core. */
     public static final String THREADS_SETTING = "engine.threads";
 
@@ -120,7 +125,7 @@ public final class ChatService implements AutoCloseable {
      * the rest as the engine decides.
      */
     private static EngineOptions engineOptions(AppPaths paths, Database database) {
-        return new EngineOptions(Optional.empty(), threads(database).orElse(0), DeviceKind.AUTO, paths.providerFolders(),
+        return new EngineOptions(Optional.empty(), threads(database).orElse(0), deviceKind(database), paths.providerFolders(),
                 VisionOptions.DEFAULT.withCacheFolder(paths.imageCache()));
     }
 
@@ -131,6 +136,24 @@ public final class ChatService implements AutoCloseable {
         } catch (NumberFormatException damaged) {
             return OptionalInt.empty();
         }
+    }
+
+    private static DeviceKind deviceKind(Database database) {
+        String chosen = database.settings().get(DEVICE_SETTING).orElse("auto");
+        return java.util.Arrays.stream(DeviceKind.values()).filter(k -> k.label().equals(chosen)).findFirst().orElse(DeviceKind.AUTO);
+    }
+
+    /** What the user chose the model to run on ({@link #DEVICE_CHOICES}); a change applies when a model is next loaded. */
+    public String deviceChoice() {
+        return deviceKind(database).label();
+    }
+
+    /** Keeps the device for the next model load: one of {@link #DEVICE_CHOICES}. */
+    public void setDeviceChoice(String choice) {
+        if (!DEVICE_CHOICES.contains(choice)) {
+            throw new AppException("the device must be one of " + String.join(", ", DEVICE_CHOICES) + ", not '" + choice + "'");
+        }
+        database.settings().put(DEVICE_SETTING, choice);
     }
 
     /** The CPU threads the user chose for the model, or empty for one per core; a change applies when a model is next loaded. */

@@ -82,16 +82,20 @@ class DataFolderMoveTest {
     }
 
     @Test
-    void threadsAreKeptForTheNextLoadAndNonsenseIsRefused() {
+    void deviceAndThreadsAreKeptForTheNextLoadAndNonsenseIsRefused() {
         AppPaths paths = new AppPaths(old);
         try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
             assertThat(chat.threads()).isEmpty();
             chat.setThreads(OptionalInt.of(1));
+            assertThat(chat.deviceChoice()).isEqualTo("auto");
+            chat.setDeviceChoice("cpu");
+            assertThatThrownBy(() -> chat.setDeviceChoice("tpu")).hasMessage("the device must be one of auto, cpu, gpu, npu, not 'tpu'");
             assertThatThrownBy(() -> chat.setThreads(OptionalInt.of(0))).isInstanceOf(AppException.class)
                     .hasMessage("threads must be from 1 to 1024, or empty for one per core; not 0");
         }
         try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
             assertThat(chat.threads()).hasValue(1);
+            assertThat(chat.deviceChoice()).isEqualTo("cpu");
             assertThat(chat.send(OptionalLong.empty(), "hello", e -> {}).done()).succeedsWithin(30, TimeUnit.SECONDS);
             chat.setThreads(OptionalInt.empty());
             assertThat(chat.threads()).isEmpty();

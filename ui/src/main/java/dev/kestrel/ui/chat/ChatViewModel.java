@@ -441,15 +441,15 @@ public final class ChatViewModel {
             ChatSettings settings = new ChatSettings(
                     open.isPresent() ? Optional.of(chat.systemPrompt(open.getAsLong())) : Optional.empty(),
                     chat.setting(ChatService.DEFAULT_SYSTEM_PROMPT).orElse(""),
-                    chat.sampling(), chat.modelSampling(), chat.threads(), Runtime.getRuntime().availableProcessors(),
+                    chat.sampling(), chat.modelSampling(), chat.deviceChoice(), chat.threads(), Runtime.getRuntime().availableProcessors(),
                     chat.paths().home(), DataFolder.fixedBy());
             ui.execute(() -> show.accept(settings));
         });
     }
 
     /**
-     * Saves what the dialog returned: prompts and sampling apply from the next reply on. New threads
-     * load the model again; a new data folder gets a copy of the history and models, and the window
+     * Saves what the dialog returned: prompts and sampling apply from the next reply on. Another device
+     * or new threads load the model again; a new data folder gets a copy of the history and models, and the window
      * goes on there ({@link #setOnReload}).
      */
     public void saveSettings(ChatSettings settings) {
@@ -465,15 +465,16 @@ public final class ChatViewModel {
                 }
                 chat.setSetting(ChatService.DEFAULT_SYSTEM_PROMPT, settings.newConversationPrompt().strip());
                 chat.setSampling(settings.sampling());
-                boolean newThreads = !settings.threads().equals(chat.threads());
+                boolean reloadModel = !settings.threads().equals(chat.threads()) || !settings.device().equals(chat.deviceChoice());
                 chat.setThreads(settings.threads());
+                chat.setDeviceChoice(settings.device());
                 if (!settings.dataFolder().equals(chat.paths().home())) {
                     String moved = chat.moveDataTo(settings.dataFolder());
                     ui.execute(() -> {
                         afterLoad = Optional.of(moved);
                         reload.accept(new AppPaths(settings.dataFolder()));
                     });
-                } else if (newThreads) {
+                } else if (reloadModel) {
                     ui.execute(() -> reload.accept(chat.paths()));
                 }
             } catch (RuntimeException e) {

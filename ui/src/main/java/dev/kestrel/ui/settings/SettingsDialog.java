@@ -2,7 +2,10 @@ package dev.kestrel.ui.settings;
 
 import dev.kestrel.ui.controls.Icons;
 import org.kordamp.ikonli.feather.Feather;
+import dev.kestrel.app.chat.ChatService;
 import dev.kestrel.app.chat.SamplingChoice;
+import javafx.collections.FXCollections;
+import javafx.scene.control.ChoiceBox;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -84,7 +87,28 @@ public final class SettingsDialog extends Dialog<ChatSettings> {
         threads.setPrefColumnCount(6);
         threads.setPromptText("one per core (" + current.cores() + ")");
         threads.setAccessibleText("CPU threads for the model; empty is one per core, " + current.cores());
-        HBox engine = new HBox(8, labelled("CPU threads", threads), threads);
+        ChoiceBox<String> device = new ChoiceBox<>(FXCollections.observableArrayList(ChatService.DEVICE_CHOICES));
+        device.setId("device");
+        device.setValue(current.device());
+        device.setAccessibleText("What the model runs on");
+        device.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String choice) {
+                return choice == null ? "" : switch (choice) {
+                    case "auto" -> "Automatic: NPU, then GPU, then CPU";
+                    case "cpu" -> "CPU";
+                    case "gpu" -> "GPU";
+                    case "npu" -> "NPU";
+                    default -> choice;
+                };
+            }
+
+            @Override
+            public String fromString(String label) {
+                return label;
+            }
+        });
+        HBox engine = new HBox(8, labelled("Runs on", device), device, labelled("CPU threads", threads), threads);
         engine.setAlignment(Pos.BASELINE_LEFT);
 
         Label folder = new Label(current.dataFolder().toString());
@@ -142,7 +166,7 @@ public final class SettingsDialog extends Dialog<ChatSettings> {
         });
         setResultConverter(button -> button == save
                 ? new ChatSettings(current.conversationPrompt().map(old -> conversation.getText()), fresh.getText(), chosen, model,
-                        chosenThreads, current.cores(), dataFolder, current.dataFolderFixedBy())
+                        device.getValue(), chosenThreads, current.cores(), dataFolder, current.dataFolderFixedBy())
                 : null);
     }
 

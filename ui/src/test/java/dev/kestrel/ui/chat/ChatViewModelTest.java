@@ -211,13 +211,14 @@ class ChatViewModelTest {
         assertThat(current.sampling()).isEqualTo(dev.kestrel.app.chat.SamplingChoice.MODEL_DEFAULT);
         assertThat(current.modelSampling().temperature()).isPresent();
         assertThat(current.threads()).isEmpty();
+        assertThat(current.device()).isEqualTo("auto");
         assertThat(current.cores()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(current.dataFolder()).isEqualTo(home.toAbsolutePath());
         java.util.List<dev.kestrel.app.AppPaths> reloads = new java.util.concurrent.CopyOnWriteArrayList<>();
         onUi(() -> {
             model.setOnReload(reloads::add);
             model.saveSettings(new dev.kestrel.ui.settings.ChatSettings(java.util.Optional.of("Be kind."), "Be brief.",
-                    dev.kestrel.app.chat.SamplingChoice.GREEDY, current.modelSampling(), current.threads(), current.cores(),
+                    dev.kestrel.app.chat.SamplingChoice.GREEDY, current.modelSampling(), current.device(), current.threads(), current.cores(),
                     current.dataFolder(), current.dataFolderFixedBy()));
             return null;
         });
@@ -229,20 +230,21 @@ class ChatViewModelTest {
         // New threads load the model again over the same folder.
         onUi(() -> {
             model.saveSettings(new dev.kestrel.ui.settings.ChatSettings(java.util.Optional.of("Be kind."), "Be brief.",
-                    dev.kestrel.app.chat.SamplingChoice.GREEDY, current.modelSampling(), java.util.OptionalInt.of(1), current.cores(),
+                    dev.kestrel.app.chat.SamplingChoice.GREEDY, current.modelSampling(), "cpu", java.util.OptionalInt.of(1), current.cores(),
                     current.dataFolder(), current.dataFolderFixedBy()));
             return null;
         });
         awaitUi(() -> reloads.size() == 1);
         assertThat(reloads.getFirst().home()).isEqualTo(home.toAbsolutePath());
         assertThat(service.threads()).hasValue(1);
+        assertThat(service.deviceChoice()).isEqualTo("cpu");
 
         // Another data folder: the history is copied there, and the window is told to go on there.
         Path moved = home.resolveSibling(home.getFileName() + "-moved");
         try {
             onUi(() -> {
                 model.saveSettings(new dev.kestrel.ui.settings.ChatSettings(java.util.Optional.of("Be kind."), "Be brief.",
-                        dev.kestrel.app.chat.SamplingChoice.GREEDY, current.modelSampling(), java.util.OptionalInt.of(1), current.cores(),
+                        dev.kestrel.app.chat.SamplingChoice.GREEDY, current.modelSampling(), "cpu", java.util.OptionalInt.of(1), current.cores(),
                         moved, current.dataFolderFixedBy()));
                 return null;
             });
