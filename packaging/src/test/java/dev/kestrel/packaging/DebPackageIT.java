@@ -42,6 +42,35 @@ class DebPackageIT {
         Run unpacked = Run.of(Map.of(), Duration.ofMinutes(2), "dpkg-deb", "-x", deb.toString(), root.toString());
         assertThat(unpacked.status()).as(unpacked.err()).isZero();
         launcher = root.resolve("opt/kestrel/bin/kestrel");
+        report(deb);
+    }
+
+    /** The figures for docs/bench/install.md, printed and written to target/bench/install.md. */
+    static void report(Path deb) throws IOException {
+        long installed;
+        try (Stream<Path> files = Files.walk(root)) {
+            installed = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+        long runtime;
+        try (Stream<Path> files = Files.walk(root.resolve("opt/kestrel/lib/runtime"))) {
+            runtime = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+        long models;
+        try (Stream<Path> files = Files.walk(root.resolve("opt/kestrel/lib/app/models"))) {
+            models = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+        String table = String.format(java.util.Locale.ROOT, """
+                | what | size |
+                |---|---|
+                | installer, %s | %.1f MB |
+                | installed, all files | %.1f MB |
+                | of which the Java runtime (jlink) | %.1f MB |
+                | of which the bundled models | %.1f MB |
+                """, deb.getFileName(), Files.size(deb) / 1e6, installed / 1e6, runtime / 1e6, models / 1e6);
+        System.out.println(table);
+        Path bench = Path.of("target/bench");
+        Files.createDirectories(bench);
+        Files.writeString(bench.resolve("install.md"), table);
     }
 
     @Test
@@ -79,6 +108,7 @@ class DebPackageIT {
         String display = System.getenv("DISPLAY");
         assertThat(display).as("a display (.ci/run provides Xvfb)").isNotBlank();
         ProcessBuilder builder = new ProcessBuilder(launcher.toString())
+                .directory(home.toFile()) // where a JVM crash would leave its hs_err file
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve("window.log").toFile());
         builder.environment().put("KESTREL_HOME", home.toString());
@@ -94,10 +124,16 @@ class DebPackageIT {
             assertThat(shown).as("a window titled Kestrel; the app wrote: %s", Files.readString(home.resolve("window.log"))).isTrue();
             assertThat(Files.readString(home.resolve("window.log"))).as("nothing on the console").isEmpty();
         } finally {
+            // Closed at once, while the model is likely still loading: the process must end as a
+            // SIGTERM'd JVM does (143), not crash in ONNX Runtime as it is torn down (134 or 139).
             app.destroy();
-            if (!app.waitFor(10, TimeUnit.SECONDS)) {
+            if (!app.waitFor(30, TimeUnit.SECONDS)) {
                 app.destroyForcibly();
             }
+        }
+        assertThat(app.exitValue()).as("exit status after SIGTERM").isEqualTo(143);
+        try (Stream<Path> files = Files.list(home)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.startsWith("hs_err"));
         }
     }
 

@@ -107,7 +107,7 @@ final class ModelsCommand implements Runnable {
         @ParentCommand
         ModelsCommand models;
 
-        @Parameters(paramLabel = "MODEL", description = "A name from kestrel models catalog, or owner/name[@revision] on Hugging Face, "
+        @Parameters(paramLabel = "MODEL", description = "A name from kestrel models catalog, owner/name[@revision] on Hugging Face or its page's address, "
                 + "e.g. onnx-community/Qwen3-0.6B-ONNX")
         String repo;
 

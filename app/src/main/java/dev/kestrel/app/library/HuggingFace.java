@@ -30,6 +30,8 @@ public final class HuggingFace {
 
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
     private static final Pattern REPO = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*)/([A-Za-z0-9][A-Za-z0-9._-]*)(?:@([A-Za-z0-9._/-]+))?");
+    private static final Pattern PAGE = Pattern.compile(
+            "https://(?:www\\.)?huggingface\\.co/([A-Za-z0-9][A-Za-z0-9._-]*)/([A-Za-z0-9][A-Za-z0-9._-]*)(?:/tree/([A-Za-z0-9._-]+))?/?");
     /** The ONNX graphs a model is made of; each is fetched in one variant. */
     static final List<String> GRAPHS = List.of("model", "embed_tokens", "decoder_model_merged", "vision_encoder");
     /** Files beside the graphs that a model folder may need. */
@@ -39,7 +41,12 @@ public final class HuggingFace {
     /** A repository id with its revision: {@code onnx-community/Qwen3-0.6B-ONNX@main}. */
     public record Repo(String owner, String name, String revision) {
 
+        /** {@code owner/name[@revision]}, or a model page's address: {@code https://huggingface.co/owner/name[/tree/revision]}. */
         public static Repo parse(String text) {
+            Matcher page = PAGE.matcher(text.strip());
+            if (page.matches()) {
+                return new Repo(page.group(1), page.group(2), page.group(3) == null ? "main" : page.group(3));
+            }
             Matcher m = REPO.matcher(text.strip());
             if (!m.matches()) {
                 throw new AppException("'" + text + "' is neither a model Kestrel knows (" + String.join(", ",

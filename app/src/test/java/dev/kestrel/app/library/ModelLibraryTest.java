@@ -161,6 +161,11 @@ class ModelLibraryTest {
         });
         assertThat(ModelCatalog.repository("qwen3-0.6b")).isEqualTo("onnx-community/Qwen3-0.6B-ONNX");
         assertThat(ModelCatalog.repository("someone/else")).isEqualTo("someone/else");
+        assertThat(HuggingFace.Repo.parse("https://huggingface.co/onnx-community/Qwen3-0.6B-ONNX"))
+                .isEqualTo(new HuggingFace.Repo("onnx-community", "Qwen3-0.6B-ONNX", "main"));
+        assertThat(HuggingFace.Repo.parse("https://huggingface.co/HuggingFaceTB/SmolVLM-256M-Instruct/tree/v1.0/"))
+                .isEqualTo(new HuggingFace.Repo("HuggingFaceTB", "SmolVLM-256M-Instruct", "v1.0"));
+        assertThat(HuggingFace.Repo.parse("owner/name@dev").revision()).isEqualTo("dev");
     }
 
     @Test
