@@ -48,6 +48,10 @@ final class ModelsCommand implements Runnable {
         return cli.spec.commandLine().getErr();
     }
 
+    void printInstalled(ModelLibrary.Installed installed) {
+        out().println("installed " + installed.name() + " (" + megabytes(installed.bytes()) + ") in " + installed.folder());
+    }
+
     @Command(name = "catalog", mixinStandardHelpOptions = true, description = "Lists the models Kestrel knows, to pull by name.")
     static final class CatalogCommand implements Callable<Integer> {
         @ParentCommand
@@ -145,7 +149,7 @@ final class ModelsCommand implements Runnable {
                     // Ctrl+C: the hook is running
                 }
             }
-            models.out().println("installed " + installed.name() + " (" + megabytes(installed.bytes()) + ") in " + installed.folder());
+            models.printInstalled(installed);
             return 0;
         }
     }
@@ -164,7 +168,7 @@ final class ModelsCommand implements Runnable {
         @Override
         public Integer call() {
             ModelLibrary.Installed installed = models.library().importFolder(folder, Optional.ofNullable(name));
-            models.out().println("installed " + installed.name() + " (" + megabytes(installed.bytes()) + ") in " + installed.folder());
+            models.printInstalled(installed);
             return 0;
         }
     }
