@@ -123,6 +123,7 @@ public final class KestrelWindow implements AutoCloseable {
             libraryPaths = paths;
             libraryModel = new ModelLibraryViewModel(Platform::runLater, downloads, ModelLibrary.standard(paths));
             libraryModel.setOnInstalled(folder -> service.thenAccept(ready -> Platform.runLater(() -> showModels(ready))));
+            libraryModel.setOnUse(this::switchModel);
             libraryWindow = new ModelLibraryWindow(owner, libraryModel);
         } else {
             libraryModel.refresh();

@@ -56,6 +56,12 @@ class KestrelWindowModelsTest extends WindowTest {
 
         ComboBox<ModelChoice> picker = robot.lookup("#model-picker").queryComboBox();
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> picker.getItems().stream().anyMatch(c -> c.name().equals("tiny-qwen3")));
+
+        // Use: the window goes on with it at once.
+        robot.clickOn(robot.lookup(".model-use").match(javafx.scene.Node::isVisible).queryButton());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().readyProperty().get()
+                && window.chat().statusProperty().get().startsWith("tiny-qwen3"));
+        assertThat(window.chat().canThinkProperty().get()).isTrue();
         robot.interact(() -> rows.getScene().getWindow().hide());
     }
 }

@@ -95,6 +95,7 @@ public final class ModelLibraryViewModel {
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice", "");
     private Consumer<Path> onInstalled = folder -> {};
+    private Consumer<Path> onUse = folder -> {};
 
     /** {@code background} runs the downloads and must allow several at once. */
     public ModelLibraryViewModel(Executor ui, Executor background, ModelLibrary library) {
@@ -106,6 +107,16 @@ public final class ModelLibraryViewModel {
     /** Called with a model's folder once it is installed (the window lists it in its picker). */
     public void setOnInstalled(Consumer<Path> onInstalled) {
         this.onInstalled = onInstalled;
+    }
+
+    /** Called with an installed model's folder when the user chooses to chat with it now. */
+    public void setOnUse(Consumer<Path> onUse) {
+        this.onUse = onUse;
+    }
+
+    /** Chats with an installed model from now on. */
+    public void use(Row row) {
+        row.folder.ifPresent(onUse);
     }
 
     public ObservableList<Row> rows() {

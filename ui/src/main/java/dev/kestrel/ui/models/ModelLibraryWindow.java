@@ -22,7 +22,7 @@ import org.kordamp.ikonli.feather.Feather;
 
 /**
  * The models window: the catalog's models and the installed ones, each with Download, Pause,
- * Continue or Remove and its progress; a field takes any Hugging Face id. Downloads go on when
+ * Continue, Use or Remove and its progress; a field takes any Hugging Face id. Downloads go on when
  * it is closed.
  */
 public final class ModelLibraryWindow {
@@ -136,6 +136,12 @@ public final class ModelLibraryWindow {
             pause.visibleProperty().bind(row.stateProperty().isEqualTo(ModelLibraryViewModel.State.DOWNLOADING));
             pause.managedProperty().bind(pause.visibleProperty());
             pause.setOnAction(e -> model.pause(row));
+            Button use = Icons.beside(new Button("Use"), Feather.MESSAGE_SQUARE);
+            use.getStyleClass().add("model-use");
+            use.setAccessibleText("Chat with " + row.name() + " now");
+            use.visibleProperty().bind(row.stateProperty().isEqualTo(ModelLibraryViewModel.State.INSTALLED));
+            use.managedProperty().bind(use.visibleProperty());
+            use.setOnAction(e -> model.use(row));
             Button remove = Icons.only(new Button("Remove"), Feather.TRASH_2);
             remove.getStyleClass().add("model-remove");
             remove.setAccessibleText("Remove " + row.name() + " from this computer");
@@ -147,7 +153,7 @@ public final class ModelLibraryWindow {
 
             VBox text = new VBox(2, name, about, bar, detail);
             HBox.setHgrow(text, Priority.ALWAYS);
-            HBox buttons = new HBox(4, download, pause, remove);
+            HBox buttons = new HBox(4, download, pause, use, remove);
             buttons.setAlignment(Pos.CENTER_RIGHT);
             HBox line = new HBox(8, text, buttons);
             line.setAlignment(Pos.CENTER_LEFT);
