@@ -78,11 +78,11 @@ class KestrelWindowSettingsTest extends WindowTest {
             robot.interact(() -> window.close());
             try (ChatService there = ChatService.open(new AppPaths(moved), BundledModels.defaultModel());
                     ChatService before = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
-                long id = there.conversations(1).getFirst().id();
-                assertThat(there.messages(id)).hasSize(4);
+                long id = there.history().conversations(1).getFirst().id();
+                assertThat(there.history().messages(id)).hasSize(4);
                 assertThat(there.threads()).hasValue(1);
-                assertThat(before.conversations(5)).extracting(ConversationSummary::title).containsExactly("hello");
-                assertThat(before.messages(before.conversations(1).getFirst().id())).as("the old folder was left as it was").hasSize(2);
+                assertThat(before.history().conversations(5)).extracting(ConversationSummary::title).containsExactly("hello");
+                assertThat(before.history().messages(before.history().conversations(1).getFirst().id())).as("the old folder was left as it was").hasSize(2);
             }
         } finally {
             Files.deleteIfExists(DataFolder.addressFile());

@@ -90,8 +90,8 @@ class KestrelWindowTest extends WindowTest {
             robot.window(0).hide();
         });
         try (ChatService stored = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
-            assertThat(stored.conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
-            assertThat(stored.thinkingStop(stored.conversations(1).getFirst().id())).contains(ThinkingStop.T256);
+            assertThat(stored.history().conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
+            assertThat(stored.history().thinkingStop(stored.history().conversations(1).getFirst().id())).contains(ThinkingStop.T256);
             assertThat(stored.setting(Theme.SETTING)).contains("dark");
         }
         robot.interact(() -> window = KestrelWindow.show(new Stage(), new AppPaths(home), BundledModels::defaultModel));

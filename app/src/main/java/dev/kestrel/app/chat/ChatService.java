@@ -49,7 +49,6 @@ public final class ChatService implements AutoCloseable {
 
     static final int MAX_REPLY_TOKENS = 1024;
     private static final int TITLE_LENGTH = 60;
-    private static final int MAX_TITLE = 200;
     private static final System.Logger LOG = System.getLogger(ChatService.class.getName());
 
     private final LanguageModel model;
@@ -57,6 +56,7 @@ public final class ChatService implements AutoCloseable {
     private final Set<Reply> active = ConcurrentHashMap.newKeySet();
     private volatile SamplingChoice sampling;
     private final AppPaths paths;
+    private final ConversationService history;
     private Optional<String> startNotice = Optional.empty();
     private final ExecutorService engine = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "kestrel-engine");
@@ -66,6 +66,7 @@ public final class ChatService implements AutoCloseable {
 
     ChatService(LanguageModel model, Database database, AppPaths paths) {
         this.paths = paths;
+        this.history = new ConversationService(database);
         this.model = model;
         this.database = database;
         this.sampling = SamplingChoice.read(database.settings()::get);
@@ -229,17 +230,6 @@ public final class ChatService implements AutoCloseable {
         return id;
     }
 
-    /** The conversation's system prompt, given to the model before its turns; empty for none. */
-    public String systemPrompt(long conversationId) {
-        return database.conversations().find(conversationId).map(dev.kestrel.storage.Conversation::systemPrompt).orElse("");
-    }
-
-    /** Sets the conversation's system prompt, for its next replies. */
-    public void setSystemPrompt(long conversationId, String prompt) {
-        mustExist(conversationId);
-        database.conversations().setSystemPrompt(conversationId, prompt.strip());
-    }
-
     /** An application setting kept in the history database (the window's theme, say). */
     public Optional<String> setting(String key) {
         return database.settings().get(key);
@@ -252,12 +242,6 @@ public final class ChatService implements AutoCloseable {
     /** Whether the model has a thinking mode, so that a thinking budget means something. */
     public boolean canThink() {
         return model.canThink();
-    }
-
-    /** The thinking budget last used in a conversation; empty for a new one or one from before budgets were kept. */
-    public Optional<ThinkingStop> thinkingStop(long conversationId) {
-        return database.conversations().find(conversationId)
-                .flatMap(c -> c.thinkBudget().isEmpty() ? Optional.empty() : Optional.of(ThinkingStop.of(c.thinkBudget().getAsInt())));
     }
 
     /** Like {@link #send(OptionalLong, String, Consumer)}, thinking within one of the window's budgets. */
@@ -295,68 +279,13 @@ public final class ChatService implements AutoCloseable {
         return model.deviceFallback();
     }
 
-    /** The conversations, pinned ones first, then the most recently active. */
-    public List<ConversationSummary> conversations(int limit) {
-        return database.conversations().recent(limit).stream()
-                .map(c -> new ConversationSummary(c.id(), c.title(), c.updatedAt(), c.pinned()))
-                .toList();
-    }
-
-    /** Renames a conversation; the title is trimmed, one line, and may not be empty. */
-    public void rename(long conversationId, String title) {
-        String line = title.strip().replaceAll("\\s+", " ");
-        if (line.isEmpty()) {
-            throw new AppException("a conversation's title may not be empty");
-        }
-        mustExist(conversationId);
-        database.conversations().rename(conversationId, line.length() <= MAX_TITLE ? line : line.substring(0, MAX_TITLE));
-    }
-
-    /** Pins a conversation to the top of the list, or unpins it. */
-    public void pin(long conversationId, boolean pinned) {
-        mustExist(conversationId);
-        database.conversations().pin(conversationId, pinned);
-    }
-
-    /** Deletes a conversation with its messages, and the attached files nothing else uses. */
-    public void delete(long conversationId) {
-        if (!database.conversations().delete(conversationId)) {
-            throw new AppException("conversation " + conversationId + " does not exist");
-        }
-    }
-
-    /** Searches every title and message (words; the last one a prefix while it is typed), best first. */
-    public List<HistoryHit> search(String text, int limit) {
-        return database.search().search(text, 0, limit).stream()
-                .map(hit -> new HistoryHit(hit.conversationId(), hit.title(), hit.messageId(), hit.snippet().text(),
-                        hit.snippet().highlights().stream().map(r -> new HistoryHit.Highlight(r.start(), r.end())).toList()))
-                .toList();
+    /** The conversations kept in this data folder's history: listed, renamed, pinned, deleted, searched, read. */
+    public ConversationService history() {
+        return history;
     }
 
     private void mustExist(long conversationId) {
-        if (database.conversations().find(conversationId).isEmpty()) {
-            throw new AppException("conversation " + conversationId + " does not exist");
-        }
-    }
-
-    /** A conversation's latest branch, as the window shows it, with thumbnails of the files attached. */
-    public List<HistoryMessage> messages(long conversationId) {
-        return database.messages().latestBranch(conversationId).stream()
-                .map(m -> new HistoryMessage(m.id(), HistoryMessage.Speaker.valueOf(m.role().name()), m.content(), m.thinking(),
-                        m.status().name().toLowerCase(java.util.Locale.ROOT), thumbnails(m.id())))
-                .toList();
-    }
-
-    private List<Thumbnail> thumbnails(long messageId) {
-        List<Thumbnail> pictures = new ArrayList<>();
-        for (MessageAttachment file : database.attachments().ofMessage(messageId)) {
-            try {
-                storedParts(database, file, Thumbnail.SIDE).forEach(part -> pictures.add(Thumbnail.of(part.image().pixels().get())));
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "no thumbnail for '" + file.name() + "' of message " + messageId, e);
-            }
-        }
-        return pictures;
+        history.mustExist(conversationId);
     }
 
     /** Whether the model can look at images, so that files can be attached. */
@@ -496,7 +425,7 @@ public final class ChatService implements AutoCloseable {
         ReplyRecorder recorder = new ReplyRecorder(database, reply.replyId(), notices);
         try {
             List<ChatMessage> conversation = new ArrayList<>(turns.apply(notices));
-            String system = systemPrompt(reply.conversationId());
+            String system = history.systemPrompt(reply.conversationId());
             if (!system.isBlank()) {
                 conversation.addFirst(new ChatMessage(Role.SYSTEM, system));
             }
@@ -575,7 +504,7 @@ public final class ChatService implements AutoCloseable {
     }
 
     /** A stored file's pictures: the image, or its chosen PDF pages rendered with their longer side about {@code longSide}. */
-    private static List<Attachments.Part> storedParts(Database database, MessageAttachment file, int longSide) {
+    static List<Attachments.Part> storedParts(Database database, MessageAttachment file, int longSide) {
         byte[] bytes = database.attachments().bytes(file.attachment().sha256());
         Optional<PageRange> pages = file.pages().isEmpty() ? Optional.empty() : Optional.of(PageRange.parse(file.pages()));
         return Attachments.read(file.name(), bytes, pages, longSide);

@@ -46,13 +46,13 @@ class ChatAttachmentTest {
 
             ReplyEvent.Finished first = finished(chat.send(OptionalLong.empty(), "What is in this picture?", List.of(image),
                     ThinkingStop.OFF, e -> {}));
-            long conversation = chat.conversations(1).getFirst().id();
+            long conversation = chat.history().conversations(1).getFirst().id();
             ReplyEvent.Finished again = finished(chat.send(OptionalLong.of(conversation), "And now?", List.of(), ThinkingStop.OFF,
                     e -> {}));
             // The same follow-up in a conversation that began without the picture reads fewer tokens: the picture was sent again.
             ReplyEvent.Finished textFirst = finished(chat.send(OptionalLong.empty(), "What is in this picture?", List.of(),
                     ThinkingStop.OFF, e -> {}));
-            ReplyEvent.Finished textAgain = finished(chat.send(OptionalLong.of(chat.conversations(1).getFirst().id()), "And now?",
+            ReplyEvent.Finished textAgain = finished(chat.send(OptionalLong.of(chat.history().conversations(1).getFirst().id()), "And now?",
                     List.of(), ThinkingStop.OFF, e -> {}));
             int imageTokens = first.stats().promptTokens() - textFirst.stats().promptTokens();
             assertThat(imageTokens).isPositive();
@@ -63,7 +63,7 @@ class ChatAttachmentTest {
             assertThat(again.stats().promptTokens() - textAgain.stats().promptTokens())
                     .isCloseTo(imageTokens, org.assertj.core.api.Assertions.within(replies + 2));
 
-            List<HistoryMessage> shown = chat.messages(conversation);
+            List<HistoryMessage> shown = chat.history().messages(conversation);
             assertThat(shown.getFirst().pictures()).singleElement().satisfies(t -> assertThat(t.width()).isEqualTo(150));
             assertThat(shown.get(2).pictures()).isEmpty();
         }
@@ -89,9 +89,9 @@ class ChatAttachmentTest {
             pdf.pictures().get(1).choose(false);
             ReplyEvent.Finished reply = finished(chat.send(OptionalLong.empty(), "", List.of(pdf), ThinkingStop.OFF, e -> {}));
             assertThat(reply.outcome()).isEqualTo(ReplyOutcome.COMPLETE);
-            ConversationSummary conversation = chat.conversations(1).getFirst();
+            ConversationSummary conversation = chat.history().conversations(1).getFirst();
             assertThat(conversation.title()).isEqualTo("notes.pdf"); // files alone: the first file names the conversation
-            assertThat(chat.messages(conversation.id()).getFirst().pictures()).hasSize(2);
+            assertThat(chat.history().messages(conversation.id()).getFirst().pictures()).hasSize(2);
 
             Attachment book = chat.attach("book.pdf", BlankPdf.ofPages(12));
             assertThat(book.pictures()).hasSize(Attachment.MAX_PAGES);

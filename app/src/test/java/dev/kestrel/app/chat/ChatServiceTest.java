@@ -40,13 +40,13 @@ class ChatServiceTest {
             assertThat(events.getLast()).isEqualTo(end);
         }
         try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
-            assertThat(chat.conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
-            assertThat(chat.messages(conversation))
+            assertThat(chat.history().conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
+            assertThat(chat.history().messages(conversation))
                     .extracting(HistoryMessage::speaker, HistoryMessage::status)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple(HistoryMessage.Speaker.USER, "complete"),
                             org.assertj.core.groups.Tuple.tuple(HistoryMessage.Speaker.ASSISTANT, "complete"));
-            assertThat(chat.messages(conversation).getLast().text()).isNotBlank();
+            assertThat(chat.history().messages(conversation).getLast().text()).isNotBlank();
         }
     }
 
@@ -65,7 +65,7 @@ class ChatServiceTest {
 
             assertThat(end).isInstanceOfSatisfying(ReplyEvent.Finished.class,
                     f -> assertThat(f.outcome()).isEqualTo(ReplyOutcome.STOPPED));
-            assertThat(chat.messages(first.conversationId())).extracting(HistoryMessage::status)
+            assertThat(chat.history().messages(first.conversationId())).extracting(HistoryMessage::status)
                     .containsExactly("complete", "complete", "complete", "cancelled");
         }
     }
@@ -74,31 +74,31 @@ class ChatServiceTest {
     void conversationsAreRenamedPinnedFoundAndDeleted() throws Exception {
         try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
             chat.send(OptionalLong.empty(), "hello zebra", e -> {}).done().get(30, TimeUnit.SECONDS);
-            long older = chat.conversations(1).getFirst().id();
+            long older = chat.history().conversations(1).getFirst().id();
             chat.send(OptionalLong.empty(), "Kestrel", e -> {}).done().get(30, TimeUnit.SECONDS);
-            long newer = chat.conversations(1).getFirst().id();
-            assertThat(chat.conversations(10)).extracting(ConversationSummary::id).containsExactly(newer, older);
+            long newer = chat.history().conversations(1).getFirst().id();
+            assertThat(chat.history().conversations(10)).extracting(ConversationSummary::id).containsExactly(newer, older);
 
-            chat.pin(older, true);
-            chat.rename(older, "  Greetings \n and more  ");
-            assertThat(chat.conversations(10)).extracting(ConversationSummary::id, ConversationSummary::title, ConversationSummary::pinned)
+            chat.history().pin(older, true);
+            chat.history().rename(older, "  Greetings \n and more  ");
+            assertThat(chat.history().conversations(10)).extracting(ConversationSummary::id, ConversationSummary::title, ConversationSummary::pinned)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(older, "Greetings and more", true),
                             org.assertj.core.groups.Tuple.tuple(newer, "Kestrel", false));
-            assertThatThrownBy(() -> chat.rename(older, " ")).isInstanceOf(AppException.class)
+            assertThatThrownBy(() -> chat.history().rename(older, " ")).isInstanceOf(AppException.class)
                     .hasMessage("a conversation's title may not be empty");
 
-            List<HistoryHit> hits = chat.search("zeb", 10);
+            List<HistoryHit> hits = chat.history().search("zeb", 10);
             assertThat(hits).isNotEmpty().allSatisfy(hit -> assertThat(hit.conversationId()).isEqualTo(older));
             HistoryHit hit = hits.stream().filter(h -> h.messageId().isPresent()).findFirst().orElseThrow();
             HistoryHit.Highlight mark = hit.highlights().getFirst();
             assertThat(hit.snippet().substring(mark.start(), mark.end())).isEqualTo("zebra");
-            assertThat(chat.messages(older)).extracting(HistoryMessage::id).contains(hit.messageId().getAsLong());
+            assertThat(chat.history().messages(older)).extracting(HistoryMessage::id).contains(hit.messageId().getAsLong());
 
-            chat.delete(older);
-            assertThat(chat.conversations(10)).extracting(ConversationSummary::id).containsExactly(newer);
-            assertThat(chat.search("zebra", 10)).isEmpty();
-            assertThatThrownBy(() -> chat.delete(older)).hasMessage("conversation " + older + " does not exist");
-            assertThatThrownBy(() -> chat.pin(older, false)).hasMessage("conversation " + older + " does not exist");
+            chat.history().delete(older);
+            assertThat(chat.history().conversations(10)).extracting(ConversationSummary::id).containsExactly(newer);
+            assertThat(chat.history().search("zebra", 10)).isEmpty();
+            assertThatThrownBy(() -> chat.history().delete(older)).hasMessage("conversation " + older + " does not exist");
+            assertThatThrownBy(() -> chat.history().pin(older, false)).hasMessage("conversation " + older + " does not exist");
         }
     }
 
@@ -114,19 +114,19 @@ class ChatServiceTest {
             Reply again = chat.regenerate(conversation, ThinkingStop.OFF, e -> {});
             assertThat(again.done().get(30, TimeUnit.SECONDS)).isInstanceOf(ReplyEvent.Finished.class);
             assertThat(again.questionId()).isEqualTo(second.questionId());
-            assertThat(chat.messages(conversation)).extracting(HistoryMessage::id)
+            assertThat(chat.history().messages(conversation)).extracting(HistoryMessage::id)
                     .containsExactly(first.questionId(), first.replyId(), second.questionId(), again.replyId());
 
             Reply edited = chat.edit(conversation, first.questionId(), "hello again", ThinkingStop.OFF, e -> {});
             edited.done().get(30, TimeUnit.SECONDS);
-            List<HistoryMessage> shown = chat.messages(conversation);
+            List<HistoryMessage> shown = chat.history().messages(conversation);
             assertThat(shown).extracting(HistoryMessage::text).first().isEqualTo("hello again");
             assertThat(shown).extracting(HistoryMessage::id).containsExactly(edited.questionId(), edited.replyId());
             assertThat(shown.getLast().status()).isEqualTo("complete");
 
             assertThatThrownBy(() -> chat.edit(conversation, first.replyId(), "x", ThinkingStop.OFF, e -> {}))
                     .hasMessage("message " + first.replyId() + " is not a question of conversation " + conversation);
-            long empty = chat.conversations(10).getFirst().id();
+            long empty = chat.history().conversations(10).getFirst().id();
             assertThatThrownBy(() -> chat.regenerate(99, ThinkingStop.OFF, e -> {})).hasMessage("conversation 99 does not exist");
             assertThat(empty).isEqualTo(conversation);
         }
@@ -139,16 +139,16 @@ class ChatServiceTest {
         Path qwen3 = Path.of(System.getProperty("kestrel.root")).resolve("models/fixtures/tiny-qwen3");
         try (ChatService chat = ChatService.open(paths, qwen3)) {
             ReplyEvent.Finished plain = (ReplyEvent.Finished) chat.send(OptionalLong.empty(), "hello", e -> {}).done().get(30, TimeUnit.SECONDS);
-            long conversation = chat.conversations(1).getFirst().id();
-            assertThat(chat.systemPrompt(conversation)).isEmpty();
+            long conversation = chat.history().conversations(1).getFirst().id();
+            assertThat(chat.history().systemPrompt(conversation)).isEmpty();
 
-            chat.setSystemPrompt(conversation, "  Answer in one short sentence.  ");
-            assertThat(chat.systemPrompt(conversation)).isEqualTo("Answer in one short sentence.");
+            chat.history().setSystemPrompt(conversation, "  Answer in one short sentence.  ");
+            assertThat(chat.history().systemPrompt(conversation)).isEqualTo("Answer in one short sentence.");
             chat.setSetting(ChatService.DEFAULT_SYSTEM_PROMPT, "Be brief.");
             ReplyEvent.Finished fresh = (ReplyEvent.Finished) chat.send(OptionalLong.empty(), "hello", e -> {}).done().get(30, TimeUnit.SECONDS);
-            long second = chat.conversations(1).getFirst().id();
+            long second = chat.history().conversations(1).getFirst().id();
             assertThat(second).isNotEqualTo(conversation);
-            assertThat(chat.systemPrompt(second)).isEqualTo("Be brief.");
+            assertThat(chat.history().systemPrompt(second)).isEqualTo("Be brief.");
             // The same question reads more tokens with a system prompt before it.
             assertThat(fresh.stats().promptTokens()).isGreaterThan(plain.stats().promptTokens());
 
@@ -217,7 +217,7 @@ class ChatServiceTest {
             assertThat(end).isInstanceOfSatisfying(ReplyEvent.Failed.class,
                     f -> assertThat(f.message()).isEqualTo("the message is 1200 tokens long with its prompt, and this model reads at most"
                             + " 512 tokens with room for the reply; shorten it"));
-            assertThat(chat.messages(reply.conversationId())).extracting(HistoryMessage::status)
+            assertThat(chat.history().messages(reply.conversationId())).extracting(HistoryMessage::status)
                     .containsExactly("complete", "failed");
         }
     }
@@ -231,7 +231,7 @@ class ChatServiceTest {
             assertThat(chat.historyNotice()).hasValueSatisfying(notice -> assertThat(notice)
                     .startsWith("The history database was damaged, so Kestrel started a new one.")
                     .contains(paths.database().getFileName() + ".damaged-"));
-            assertThat(chat.conversations(10)).isEmpty();
+            assertThat(chat.history().conversations(10)).isEmpty();
         }
         try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
             assertThat(chat.historyNotice()).isEmpty();

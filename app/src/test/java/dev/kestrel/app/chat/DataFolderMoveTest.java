@@ -63,8 +63,8 @@ class DataFolderMoveTest {
         assertThat(config.resolve("data-folder")).content().isEqualToIgnoringNewLines(target.toString());
         try (ChatService moved = ChatService.open(new AppPaths(target), BundledModels.defaultModel());
                 ChatService left = ChatService.open(paths, BundledModels.defaultModel())) {
-            assertThat(moved.conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
-            assertThat(left.conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
+            assertThat(moved.history().conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
+            assertThat(left.history().conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
             // Back again: the old folder already holds a history, which is taken as it is.
             assertThat(moved.moveDataTo(old)).contains("uses the history already in " + old);
         }

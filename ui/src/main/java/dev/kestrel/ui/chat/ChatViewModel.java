@@ -374,8 +374,8 @@ public final class ChatViewModel {
         }
         ChatService chat = service;
         background.execute(() -> {
-            List<HistoryMessage> stored = chat.messages(conversationId);
-            Optional<ThinkingStop> remembered = chat.thinkingStop(conversationId);
+            List<HistoryMessage> stored = chat.history().messages(conversationId);
+            Optional<ThinkingStop> remembered = chat.history().thinkingStop(conversationId);
             ui.execute(() -> {
                 cancelEdit();
                 conversation = OptionalLong.of(conversationId);
@@ -399,7 +399,7 @@ public final class ChatViewModel {
             return;
         }
         ChatService chat = service;
-        background.execute(() -> chat.conversations(1).stream().findFirst()
+        background.execute(() -> chat.history().conversations(1).stream().findFirst()
                 .ifPresent(latest -> ui.execute(() -> {
                     if (conversation.isEmpty() && messages.isEmpty()) {
                         open(latest.id());
@@ -439,7 +439,7 @@ public final class ChatViewModel {
         OptionalLong open = conversation;
         background.execute(() -> {
             ChatSettings settings = new ChatSettings(
-                    open.isPresent() ? Optional.of(chat.systemPrompt(open.getAsLong())) : Optional.empty(),
+                    open.isPresent() ? Optional.of(chat.history().systemPrompt(open.getAsLong())) : Optional.empty(),
                     chat.setting(ChatService.DEFAULT_SYSTEM_PROMPT).orElse(""),
                     chat.sampling(), chat.modelSampling(), chat.deviceChoice(), chat.threads(), Runtime.getRuntime().availableProcessors(),
                     chat.paths().home(), DataFolder.fixedBy());
@@ -461,7 +461,7 @@ public final class ChatViewModel {
         background.execute(() -> {
             try {
                 if (open.isPresent()) {
-                    settings.conversationPrompt().ifPresent(prompt -> chat.setSystemPrompt(open.getAsLong(), prompt));
+                    settings.conversationPrompt().ifPresent(prompt -> chat.history().setSystemPrompt(open.getAsLong(), prompt));
                 }
                 chat.setSetting(ChatService.DEFAULT_SYSTEM_PROMPT, settings.newConversationPrompt().strip());
                 chat.setSampling(settings.sampling());

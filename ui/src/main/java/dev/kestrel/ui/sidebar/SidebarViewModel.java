@@ -89,7 +89,7 @@ public final class SidebarViewModel {
         }
         ChatService chat = service;
         background.execute(() -> {
-            List<ConversationSummary> recent = chat.conversations(SHOWN);
+            List<ConversationSummary> recent = chat.history().conversations(SHOWN);
             ui.execute(() -> show(recent));
         });
         if (searching.get()) {
@@ -144,7 +144,7 @@ public final class SidebarViewModel {
         }
         ChatService chat = service;
         background.execute(() -> {
-            List<HistoryHit> found = chat.search(text, HITS);
+            List<HistoryHit> found = chat.history().search(text, HITS);
             ui.execute(() -> {
                 if (text.equals(query.get())) { // a newer keystroke has its own search under way
                     hits.setAll(found.stream().filter(h -> deleting == null || h.conversationId() != deleting.id()).toList());
@@ -154,11 +154,11 @@ public final class SidebarViewModel {
     }
 
     public void rename(ConversationSummary conversation, String title) {
-        change(() -> service.rename(conversation.id(), title));
+        change(() -> service.history().rename(conversation.id(), title));
     }
 
     public void togglePin(ConversationSummary conversation) {
-        change(() -> service.pin(conversation.id(), !conversation.pinned()));
+        change(() -> service.history().pin(conversation.id(), !conversation.pinned()));
     }
 
     /** Takes the conversation out of the list; it is deleted by {@link #commitDelete} unless {@link #undoDelete} comes first. */
@@ -201,7 +201,7 @@ public final class SidebarViewModel {
         ChatService chat = service;
         background.execute(() -> {
             try {
-                chat.delete(id);
+                chat.history().delete(id);
                 ui.execute(() -> onDeleted.accept(id));
             } catch (RuntimeException e) {
                 String message = Failure.of(e).message();

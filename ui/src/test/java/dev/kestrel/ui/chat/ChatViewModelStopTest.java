@@ -52,7 +52,7 @@ class ChatViewModelStopTest {
         String shown = ui.call(reply::text);
         assertThat(shown).hasSizeGreaterThan(20);
 
-        List<HistoryMessage> stored = harness.service.messages(ui.call(() -> model.conversation().orElseThrow()));
+        List<HistoryMessage> stored = harness.service.history().messages(ui.call(() -> model.conversation().orElseThrow()));
         assertThat(stored).extracting(HistoryMessage::text).containsExactly("hello", shown);
         assertThat(stored.getLast().status()).isEqualTo("cancelled");
         ui.run(() -> model.draftProperty().set("again"));
@@ -68,7 +68,7 @@ class ChatViewModelStopTest {
         });
         ui.await(() -> !model.replyingProperty().get());
         assertThat(ui.call(() -> model.messages().get(1).footerProperty().get())).startsWith("stopped · ");
-        List<HistoryMessage> stored = harness.service.messages(ui.call(() -> model.conversation().orElseThrow()));
+        List<HistoryMessage> stored = harness.service.history().messages(ui.call(() -> model.conversation().orElseThrow()));
         assertThat(stored.getFirst().text()).isEqualTo("hello");
         assertThat(stored.getLast().status()).isEqualTo("cancelled");
     }

@@ -121,8 +121,8 @@ class ChatViewModelTest {
         });
         sendAndWait("hi");
         long second = onUi(() -> model.conversation().orElseThrow());
-        assertThat(service.thinkingStop(first)).contains(ThinkingStop.T512);
-        assertThat(service.thinkingStop(second)).contains(ThinkingStop.OFF);
+        assertThat(service.history().thinkingStop(first)).contains(ThinkingStop.T512);
+        assertThat(service.history().thinkingStop(second)).contains(ThinkingStop.OFF);
 
         onUi(() -> {
             model.open(first);
@@ -171,7 +171,7 @@ class ChatViewModelTest {
             assertThat(again.text()).isNotBlank();
             return null;
         });
-        assertThat(service.messages(conversation)).hasSize(4);
+        assertThat(service.history().messages(conversation)).hasSize(4);
 
         onUi(() -> {
             model.edit(model.messages().getFirst());
@@ -193,7 +193,7 @@ class ChatViewModelTest {
             return null;
         });
         // The edited question is a new branch: the window shows it, and the old branch is kept.
-        assertThat(service.messages(conversation)).extracting(m -> m.text()).containsExactly("hello", GREEDY_REPLY);
+        assertThat(service.history().messages(conversation)).extracting(m -> m.text()).containsExactly("hello", GREEDY_REPLY);
     }
 
     @Test
@@ -222,7 +222,7 @@ class ChatViewModelTest {
                     current.dataFolder(), current.dataFolderFixedBy()));
             return null;
         });
-        awaitUi(() -> service.systemPrompt(conversation).equals("Be kind.")
+        awaitUi(() -> service.history().systemPrompt(conversation).equals("Be kind.")
                 && service.sampling().greedy());
         assertThat(service.setting(ChatService.DEFAULT_SYSTEM_PROMPT)).contains("Be brief.");
         assertThat(reloads).as("nothing the model was loaded with changed").isEmpty();

@@ -61,7 +61,7 @@ class ChatViewModelThinkingTest {
             assertThat(reply.footerProperty().get()).contains(tokens + " thinking");
         });
         long conversation = ui.call(() -> model.conversation().orElseThrow());
-        assertThat(service.thinkingStop(conversation)).contains(ThinkingStop.T512);
+        assertThat(service.history().thinkingStop(conversation)).contains(ThinkingStop.T512);
     }
 
     @Test

@@ -84,7 +84,7 @@ class SidebarViewModelTest {
             return null;
         });
         await(() -> model.conversations().size() == 2 && model.pendingDeleteProperty().get().isEmpty());
-        assertThat(service.conversations(10)).hasSize(2);
+        assertThat(service.history().conversations(10)).hasSize(2);
 
         onUi(() -> {
             model.delete(model.conversations().getLast());
@@ -92,7 +92,7 @@ class SidebarViewModelTest {
             return null;
         });
         await(() -> deleted.contains(zebra));
-        assertThat(service.conversations(10)).extracting(ConversationSummary::title).containsExactly("Kestrel");
+        assertThat(service.history().conversations(10)).extracting(ConversationSummary::title).containsExactly("Kestrel");
     }
 
     @Test
