@@ -74,8 +74,9 @@ public final class Downloader {
 
     /**
      * Fetches every file not yet whole in {@code folder}. Stops early when {@code stop} is set
-     * (the parts stay, to be continued), throwing {@link CancellationException}; a file that cannot
-     * be fetched or does not match its checksum ends it with an {@link AppException} naming the file.
+     * (the parts stay, to be continued), throwing {@link CancellationException}. A file that cannot
+     * be fetched or does not match its checksum does not stop the others; once they end, the first
+     * such failure is thrown, an {@link AppException} naming the file.
      */
     public void fetch(List<RemoteFile> files, Path folder, Progress progress, AtomicBoolean stop) {
         files.forEach(file -> mustBeAllowed(file.url()));
@@ -91,17 +92,12 @@ public final class Downloader {
             thread.setDaemon(true);
             return thread;
         });
-        AtomicBoolean failed = new AtomicBoolean();
         try {
             List<Future<?>> running = new ArrayList<>();
             for (RemoteFile file : files) {
+                // A file that fails leaves the others going: the next pull then fetches only what failed.
                 running.add(pool.submit(() -> {
-                    try {
-                        fetchOne(file, folder.resolve(file.path()), bytes -> progress.update(done.addAndGet(bytes), total), stop, failed);
-                    } catch (RuntimeException e) {
-                        failed.set(true);
-                        throw e;
-                    }
+                    fetchOne(file, folder.resolve(file.path()), bytes -> progress.update(done.addAndGet(bytes), total), stop);
                     return null;
                 }));
             }
@@ -132,14 +128,14 @@ public final class Downloader {
         void add(long bytes);
     }
 
-    private void fetchOne(RemoteFile file, Path target, Counter counter, AtomicBoolean stop, AtomicBoolean failed) {
+    private void fetchOne(RemoteFile file, Path target, Counter counter, AtomicBoolean stop) {
         if (Files.isRegularFile(target)) {
             return;
         }
         Path part = part(target);
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            if (stop.get() || failed.get()) {
+            if (stop.get()) {
                 throw new CancellationException("stopped");
             }
             try {
