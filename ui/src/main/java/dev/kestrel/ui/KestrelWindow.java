@@ -1,6 +1,7 @@
 package dev.kestrel.ui;
 
 import dev.kestrel.ui.controls.Icons;
+import dev.kestrel.ui.controls.LabelConverter;
 import org.kordamp.ikonli.feather.Feather;
 import dev.kestrel.app.Failure;
 import dev.kestrel.app.AppPaths;
@@ -161,17 +162,7 @@ public final class KestrelWindow implements AutoCloseable {
         modelChoice.setId("model-picker");
         modelChoice.setAccessibleText("Model");
         modelChoice.setPromptText("Model");
-        modelChoice.setConverter(new javafx.util.StringConverter<>() {
-            @Override
-            public String toString(ModelChoice choice) {
-                return choice == null ? "" : choice.name();
-            }
-
-            @Override
-            public ModelChoice fromString(String name) {
-                return modelChoice.getItems().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
-            }
-        });
+        modelChoice.setConverter(LabelConverter.of(ModelChoice::name, modelChoice::getItems, null));
         modelChoice.setOnAction(e -> {
             ModelChoice chosen = modelChoice.getValue();
             if (chosen != null && !chosen.folder().equals(shownModel)) {
@@ -198,41 +189,39 @@ public final class KestrelWindow implements AutoCloseable {
      * is then remembered for the next start. The conversation stays open and continues on the new model.
      */
     public void switchModel(Path folder) {
-        chat.stop();
-        chat.loading("Loading " + folder.getFileName() + "…");
-        sidebar.detach();
-        CompletableFuture<ChatService> previous = service;
-        load(previous.handle((old, error) -> old).thenApplyAsync(old -> {
-            if (old != null) {
-                old.close();
-            }
+        replaceService("Loading " + folder.getFileName() + "…", () -> {
             ChatService next = ChatService.open(paths, folder.toAbsolutePath());
             next.remember();
             return next;
-        }, background), false);
+        }, false);
     }
 
     /**
      * Loads the model again after the settings changed what it needs: over the same data folder (new
-     * threads) the shown model and conversation stay; over another (the data was moved there) the window
-     * goes on with that folder's history, model and latest conversation.
+     * threads or device) the shown model and conversation stay; over another (the data was moved
+     * there) the window goes on with that folder's history, model and latest conversation.
      */
     private void reload(AppPaths next) {
         if (next.equals(paths)) {
             switchModel(shownModel);
             return;
         }
-        chat.stop();
-        chat.loading("Opening Kestrel's data in " + next.home() + "…");
-        sidebar.detach();
         paths = next;
+        replaceService("Opening Kestrel's data in " + next.home() + "…", () -> ChatService.openLast(next, model.get()), true);
+    }
+
+    /** Stops any reply, closes the service shown (once it has loaded) and loads the one {@code open} makes, in the background. */
+    private void replaceService(String loading, Supplier<ChatService> open, boolean openLatest) {
+        chat.stop();
+        chat.loading(loading);
+        sidebar.detach();
         CompletableFuture<ChatService> previous = service;
         load(previous.handle((old, error) -> old).thenApplyAsync(old -> {
             if (old != null) {
                 old.close();
             }
-            return ChatService.openLast(next, model.get());
-        }, background), true);
+            return open.get();
+        }, background), openLatest);
     }
 
     /** Light, dark or the system's look; the choice is kept in the history database. */
@@ -241,17 +230,7 @@ public final class KestrelWindow implements AutoCloseable {
         themeChoice.setValue(Theme.current());
         themeChoice.setId("theme");
         themeChoice.setAccessibleText("Theme");
-        themeChoice.setConverter(new javafx.util.StringConverter<>() {
-            @Override
-            public String toString(Theme theme) {
-                return theme == null ? "" : theme.label();
-            }
-
-            @Override
-            public Theme fromString(String label) {
-                return java.util.Arrays.stream(Theme.values()).filter(t -> t.label().equals(label)).findFirst().orElse(Theme.SYSTEM);
-            }
-        });
+        themeChoice.setConverter(LabelConverter.of(Theme::label, themeChoice::getItems, Theme.SYSTEM));
         themeChoice.valueProperty().addListener((obs, old, chosen) -> {
             if (chosen != null && chosen != Theme.current()) {
                 chosen.apply();

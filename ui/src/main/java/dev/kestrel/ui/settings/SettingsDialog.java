@@ -4,6 +4,7 @@ import dev.kestrel.ui.controls.Icons;
 import org.kordamp.ikonli.feather.Feather;
 import dev.kestrel.app.chat.ChatService;
 import dev.kestrel.app.chat.SamplingChoice;
+import dev.kestrel.ui.controls.LabelConverter;
 import javafx.collections.FXCollections;
 import javafx.scene.control.ChoiceBox;
 import java.nio.file.Path;
@@ -91,23 +92,13 @@ public final class SettingsDialog extends Dialog<ChatSettings> {
         device.setId("device");
         device.setValue(current.device());
         device.setAccessibleText("What the model runs on");
-        device.setConverter(new javafx.util.StringConverter<>() {
-            @Override
-            public String toString(String choice) {
-                return choice == null ? "" : switch (choice) {
-                    case "auto" -> "Automatic: NPU, then GPU, then CPU";
-                    case "cpu" -> "CPU";
-                    case "gpu" -> "GPU";
-                    case "npu" -> "NPU";
-                    default -> choice;
-                };
-            }
-
-            @Override
-            public String fromString(String label) {
-                return label;
-            }
-        });
+        device.setConverter(LabelConverter.of(choice -> switch (choice) {
+            case "auto" -> "Automatic: NPU, then GPU, then CPU";
+            case "cpu" -> "CPU";
+            case "gpu" -> "GPU";
+            case "npu" -> "NPU";
+            default -> choice;
+        }, device::getItems, "auto"));
         HBox engine = new HBox(8, labelled("Runs on", device), device, labelled("CPU threads", threads), threads);
         engine.setAlignment(Pos.BASELINE_LEFT);
 
