@@ -225,9 +225,31 @@ public final class ChatService implements AutoCloseable {
     public static final String DEFAULT_SYSTEM_PROMPT = "chat.system-prompt";
 
     private long newConversation(String title) {
-        long id = database.conversations().create(title, model.folder().name()).id();
-        setting(DEFAULT_SYSTEM_PROMPT).filter(p -> !p.isBlank()).ifPresent(prompt -> database.conversations().setSystemPrompt(id, prompt));
+        return newConversation(database, title, model.folder().name());
+    }
+
+    /** A new conversation, with the system prompt new conversations start with, if one is set. */
+    static long newConversation(Database database, String title, String modelName) {
+        long id = database.conversations().create(title, modelName).id();
+        database.settings().get(DEFAULT_SYSTEM_PROMPT).filter(p -> !p.isBlank())
+                .ifPresent(prompt -> database.conversations().setSystemPrompt(id, prompt));
         return id;
+    }
+
+    /** Remembers the budget per conversation, so that reopening it brings the same setting back. */
+    static void rememberBudget(Database database, long conversation, ThinkingBudget thinking) {
+        database.conversations().setThinkBudget(conversation,
+                OptionalInt.of(thinking.isUnlimited() ? dev.kestrel.storage.Conversation.UNLIMITED : thinking.tokens()));
+    }
+
+    /** The turns with the conversation's system prompt, if it has one, before them: what the model reads. */
+    static List<ChatMessage> withSystemPrompt(String system, List<ChatMessage> turns) {
+        if (system.isBlank()) {
+            return turns;
+        }
+        List<ChatMessage> all = new ArrayList<>(turns);
+        all.addFirst(new ChatMessage(Role.SYSTEM, system));
+        return all;
     }
 
     /** An application setting kept in the history database (the window's theme, say). */
@@ -407,9 +429,7 @@ public final class ChatService implements AutoCloseable {
      */
     private Reply answer(long conversation, Message question, ThinkingBudget thinking, Consumer<? super ReplyEvent> listener,
             Function<Consumer<String>, List<ChatMessage>> turns) {
-        // The budget is remembered per conversation, so that reopening it brings the same setting back.
-        database.conversations().setThinkBudget(conversation,
-                OptionalInt.of(thinking.isUnlimited() ? dev.kestrel.storage.Conversation.UNLIMITED : thinking.tokens()));
+        rememberBudget(database, conversation, thinking);
         Sampling sampling = this.sampling.applyTo(model.defaultSampling(ThreadLocalRandom.current().nextLong()));
         Message replyRow = database.messages().startReply(conversation, question.id(), model.folder().name(),
                 HistoryTurn.settings(sampling));
@@ -424,11 +444,7 @@ public final class ChatService implements AutoCloseable {
         Consumer<String> notices = notice -> listener.accept(new ReplyEvent.Notice(notice));
         ReplyRecorder recorder = new ReplyRecorder(database, reply.replyId(), notices);
         try {
-            List<ChatMessage> conversation = new ArrayList<>(turns.apply(notices));
-            String system = history.systemPrompt(reply.conversationId());
-            if (!system.isBlank()) {
-                conversation.addFirst(new ChatMessage(Role.SYSTEM, system));
-            }
+            List<ChatMessage> conversation = withSystemPrompt(history.systemPrompt(reply.conversationId()), turns.apply(notices));
             int reserve = Math.min(MAX_REPLY_TOKENS, model.contextLength() / 4);
             PreparedPrompt prompt = model.fit(conversation, thinking, reserve);
             if (prompt.droppedMessages() > 0) {

@@ -2,6 +2,7 @@ package dev.kestrel.app.chat;
 
 import dev.kestrel.app.AppException;
 import dev.kestrel.inference.LanguageModel;
+import dev.kestrel.inference.generate.ThinkingBudget;
 import dev.kestrel.inference.generate.Sampling;
 import dev.kestrel.inference.prompt.ChatMessage;
 import dev.kestrel.storage.Database;
@@ -15,8 +16,10 @@ import java.util.function.Consumer;
 /**
  * One question and its reply in the history, for a caller that runs the model itself ({@code
  * kestrel ask --db}): {@link #begin} stores the question with its files and the reply's row (in a
- * new conversation, or after the last message of an existing one), {@link #earlier} is what came
- * before as the model reads it, and {@link #recorder} writes the reply as it streams.
+ * new conversation, which starts with the default system prompt as the window's do, or after the
+ * last message of an existing one) and the conversation's thinking budget; {@link #earlier} is what
+ * came before as the model reads it, the system prompt first; {@link #recorder} writes the reply as
+ * it streams.
  */
 public final class HistoryTurn {
 
@@ -32,7 +35,7 @@ public final class HistoryTurn {
 
     /** @param files the attached files; those with no picture chosen are left out */
     public static HistoryTurn begin(Database database, OptionalLong conversation, String question, List<Attachment> files,
-            LanguageModel model, Sampling sampling, Consumer<String> notices) {
+            LanguageModel model, Sampling sampling, ThinkingBudget thinking, Consumer<String> notices) {
         long id;
         List<Message> before = List.of();
         if (conversation.isPresent()) {
@@ -42,13 +45,16 @@ public final class HistoryTurn {
                     .id();
             before = database.messages().latestBranch(id);
         } else {
-            id = database.conversations().create(ChatService.title(question), model.folder().name()).id();
+            id = ChatService.newConversation(database, ChatService.title(question), model.folder().name());
         }
         OptionalLong parent = before.isEmpty() ? OptionalLong.empty() : OptionalLong.of(before.getLast().id());
         List<NewAttachment> stored = Attachment.stored(files);
         Message asked = database.messages().append(id, parent, dev.kestrel.storage.Role.USER, question, stored);
         Message reply = database.messages().startReply(id, asked.id(), model.folder().name(), settings(sampling));
-        return new HistoryTurn(id, ChatService.asTurns(before, database, model, notices), new ReplyRecorder(database, reply.id(), notices));
+        ChatService.rememberBudget(database, id, thinking);
+        String system = database.conversations().find(id).map(dev.kestrel.storage.Conversation::systemPrompt).orElse("");
+        return new HistoryTurn(id, ChatService.withSystemPrompt(system, ChatService.asTurns(before, database, model, notices)),
+                new ReplyRecorder(database, reply.id(), notices));
     }
 
     static SamplingSettings settings(Sampling sampling) {

@@ -270,8 +270,7 @@ final class AskCommand implements Callable<Integer> {
                     + copy + " and a new one was started"));
             List<Attachment> files = read(loaded, images);
             HistoryTurn turn = HistoryTurn.begin(database, conversation == null ? OptionalLong.empty() : OptionalLong.of(conversation),
-                    prompt, files, loaded, sampling,
-                    notice -> err.println("kestrel: note: " + notice));
+                    prompt, files, loaded, sampling, thinkingBudget(), notice -> err.println("kestrel: note: " + notice));
             GenerationResult result;
             try {
                 result = answer(loaded, turn.earlier(), prompt, files, thinkingBudget(), sampling, out, !json, turn.recorder()::accept);

@@ -60,6 +60,29 @@ class AskHistoryTest {
     }
 
     @Test
+    void aNewConversationStartsWithTheDefaultSystemPromptWhichTheModelReadsAndItsBudgetIsKept() throws Exception {
+        Path qwen3 = Path.of(System.getProperty("kestrel.root")).resolve("models/fixtures/tiny-qwen3");
+        JsonNode plain = AskCommandTest.JSON.readTree(ask(qwen3, "--max-tokens", "4", "--no-think", "hello").out());
+        try (Database db = Database.open(home.resolve("history.db"))) {
+            db.settings().put(dev.kestrel.app.chat.ChatService.DEFAULT_SYSTEM_PROMPT, "Answer in one short sentence.");
+        }
+        CliRun run = ask(qwen3, "--max-tokens", "4", "--think-budget", "64", "hello");
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode prompted = AskCommandTest.JSON.readTree(run.out());
+        assertThat(prompted.get("usage").get("prompt_tokens").asInt()).as("the system prompt is read")
+                .isGreaterThan(plain.get("usage").get("prompt_tokens").asInt());
+        long conversation = prompted.get("conversation_id").asLong();
+        try (Database db = Database.open(home.resolve("history.db"))) {
+            assertThat(db.conversations().find(conversation).orElseThrow().systemPrompt()).isEqualTo("Answer in one short sentence.");
+            assertThat(db.conversations().find(conversation).orElseThrow().thinkBudget()).hasValue(64);
+            assertThat(db.conversations().find(plain.get("conversation_id").asLong()).orElseThrow().thinkBudget()).hasValue(0);
+        }
+        // Continued, the conversation's system prompt still comes first.
+        CliRun next = ask(qwen3, "--max-tokens", "4", "--no-think", "--conversation", String.valueOf(conversation), "and?");
+        assertThat(next.status()).as(next.err()).isZero();
+    }
+
+    @Test
     void anAttachedImageIsKeptWithTheQuestion() throws Exception {
         Path smolvlm = Path.of(System.getProperty("kestrel.root")).resolve("models/fixtures/tiny-smolvlm");
         Path image = smolvlm.resolve("reference/shapes-150x90.png");
