@@ -271,9 +271,17 @@ public final class ChatViewModel {
         AttachmentItem item = new AttachmentItem(name);
         attachments.add(item);
         attachmentNotice.set("");
+        readInto(item, () -> read.apply(chat), () -> attachments.remove(item));
+    }
+
+    /**
+     * Reads a file (or other pages of it) in the background into {@code item}, whose pictures then
+     * start encoding; a failure is said in the notice after {@code onFailure} ran on the UI thread.
+     */
+    private void readInto(AttachmentItem item, java.util.function.Supplier<Attachment> read, Runnable onFailure) {
         background.execute(() -> {
             try {
-                Attachment attachment = read.apply(chat);
+                Attachment attachment = read.get();
                 ui.execute(() -> {
                     if (item.isRemoved()) {
                         attachment.discard();
@@ -285,7 +293,7 @@ public final class ChatViewModel {
             } catch (RuntimeException e) {
                 String message = Failure.of(e).message();
                 ui.execute(() -> {
-                    attachments.remove(item);
+                    onFailure.run();
                     attachmentNotice.set(message);
                 });
             }
@@ -324,25 +332,7 @@ public final class ChatViewModel {
         ChatService chat = service;
         item.rereading();
         attachmentNotice.set("");
-        background.execute(() -> {
-            try {
-                Attachment next = chat.choosePages(current.get(), text);
-                ui.execute(() -> {
-                    if (item.isRemoved()) {
-                        next.discard();
-                        return;
-                    }
-                    item.read(next);
-                    followEncoding(item);
-                });
-            } catch (RuntimeException e) {
-                String message = Failure.of(e).message();
-                ui.execute(() -> {
-                    item.readFailed();
-                    attachmentNotice.set(message);
-                });
-            }
-        });
+        readInto(item, () -> chat.choosePages(current.get(), text), item::readFailed);
     }
 
     /** Removes an attached file before sending; its encodings stop. */
