@@ -1,7 +1,6 @@
 package dev.kestrel.app;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +95,7 @@ public final class DataFolder {
             return "Kestrel now uses the history already in " + to.home() + "; the one in " + from.home() + " was left as it was.";
         }
         List<Path> folders = List.of(from.models(), from.home().resolve("providers"));
-        long needed = size(from.database()) + folders.stream().mapToLong(DataFolder::size).sum();
+        long needed = Folders.size(from.database()) + folders.stream().mapToLong(Folders::size).sum();
         try {
             Files.createDirectories(to.home());
             long free = Files.getFileStore(to.home()).getUsableSpace();
@@ -110,7 +109,7 @@ public final class DataFolder {
             history.copyTo(part);
             for (Path folder : folders) {
                 if (Files.isDirectory(folder)) {
-                    copyTree(folder, to.home().resolve(from.home().relativize(folder)));
+                    Folders.copyTree(folder, to.home().resolve(from.home().relativize(folder)));
                 }
             }
             Files.move(part, to.database(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -122,35 +121,5 @@ public final class DataFolder {
         choose(to.home());
         return "Kestrel's history and models were copied to " + to.home() + ", which is used from now on. The old folder, "
                 + from.home() + ", was left as it was; delete it when you no longer need it.";
-    }
-
-    private static long size(Path path) {
-        if (!Files.exists(path)) {
-            return 0;
-        }
-        try (java.util.stream.Stream<Path> files = Files.walk(path)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> {
-                try {
-                    return Files.size(file);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void copyTree(Path source, Path target) throws IOException {
-        try (java.util.stream.Stream<Path> paths = Files.walk(source)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-                Path copy = target.resolve(source.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.copy(path, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 }

@@ -29,8 +29,6 @@ import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.stage.DirectoryChooser;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
@@ -81,10 +79,12 @@ public final class KestrelWindow implements AutoCloseable {
         library.setId("model-library");
         library.setAccessibleText("Get models: download from Hugging Face, continue or remove them");
         library.setOnAction(e -> modelLibrary(stage).show());
-        HBox.setHgrow(modelChoice, Priority.ALWAYS);
+        // The picker and the theme have the sidebar's width, so that a model's whole name shows; the
+        // buttons that bring other models in sit in the chat's header.
         modelChoice.setMaxWidth(Double.MAX_VALUE);
-        HBox models = new HBox(4, modelChoice, openFolder, library);
-        sidebarView.getChildren().addAll(models, themeChoice);
+        themeChoice.setMaxWidth(Double.MAX_VALUE);
+        sidebarView.getChildren().addAll(modelChoice, themeChoice);
+        chatView.addToHeader(openFolder, library);
         SplitPane split = new SplitPane(sidebarView, chatView);
         split.setDividerPositions(0.24);
         SplitPane.setResizableWithParent(sidebarView, false);
@@ -181,6 +181,7 @@ public final class KestrelWindow implements AutoCloseable {
             choices.add(new ModelChoice(shownModel.getFileName().toString(), shownModel, false));
         }
         modelChoice.getItems().setAll(choices);
+        modelChoice.setTooltip(new javafx.scene.control.Tooltip(shownModel.toString()));
         modelChoice.setValue(choices.stream().filter(c -> c.folder().equals(shownModel)).findFirst().orElse(null));
     }
 

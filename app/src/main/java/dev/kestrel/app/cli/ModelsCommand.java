@@ -49,13 +49,17 @@ final class ModelsCommand implements Runnable {
     }
 
     void printInstalled(ModelLibrary.Installed installed) {
-        out().println("installed " + installed.name() + " (" + megabytes(installed.bytes()) + ") in " + installed.folder());
+        out().println("installed " + installed.name() + " (" + ModelLibrary.megabytes(installed.bytes()) + ") in " + installed.folder());
+    }
+
+    /** A {@code kestrel models} subcommand: it reaches the library and the console through {@link #models}. */
+    abstract static class Subcommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand models;
     }
 
     @Command(name = "catalog", mixinStandardHelpOptions = true, description = "Lists the models Kestrel knows, to pull by name.")
-    static final class CatalogCommand implements Callable<Integer> {
-        @ParentCommand
-        ModelsCommand models;
+    static final class CatalogCommand extends Subcommand {
 
         @Override
         public Integer call() {
@@ -72,9 +76,7 @@ final class ModelsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the installed models, and pulls not finished yet.")
-    static final class ListCommand implements Callable<Integer> {
-        @ParentCommand
-        ModelsCommand models;
+    static final class ListCommand extends Subcommand {
 
         @Option(names = "--json", description = "One JSON object a line instead of text.")
         boolean json;
@@ -89,7 +91,7 @@ final class ModelsCommand implements Runnable {
                             .put("folder", m.folder().toString()).put("bytes", m.bytes()).put("source", m.source());
                     out.println(line);
                 } else {
-                    out.printf(Locale.ROOT, "%-32s %10s  %s%n", m.name(), megabytes(m.bytes()), m.source().isEmpty() ? m.folder() : m.source());
+                    out.printf(Locale.ROOT, "%-32s %10s  %s%n", m.name(), ModelLibrary.megabytes(m.bytes()), m.source().isEmpty() ? m.folder() : m.source());
                 }
             }
             for (ModelLibrary.Incomplete m : library.incomplete()) {
@@ -98,7 +100,7 @@ final class ModelsCommand implements Runnable {
                             .put("bytes", m.done()).put("total_bytes", m.total()).put("source", m.source()));
                 } else {
                     out.printf(Locale.ROOT, "%-32s %10s  %s (incomplete, %s of %s; kestrel models pull %s continues it)%n", m.name(),
-                            megabytes(m.done()), m.source(), megabytes(m.done()), megabytes(m.total()), m.source().replaceFirst("^hf:", ""));
+                            ModelLibrary.megabytes(m.done()), m.source(), ModelLibrary.megabytes(m.done()), ModelLibrary.megabytes(m.total()), m.source().replaceFirst("^hf:", ""));
                 }
             }
             return 0;
@@ -107,9 +109,7 @@ final class ModelsCommand implements Runnable {
 
     @Command(name = "pull", mixinStandardHelpOptions = true,
             description = "Downloads a model from Hugging Face (onnx-community layout) into models/NAME; run it again to continue one that stopped.")
-    static final class PullCommand implements Callable<Integer> {
-        @ParentCommand
-        ModelsCommand models;
+    static final class PullCommand extends Subcommand {
 
         @Parameters(paramLabel = "MODEL", description = "A name from kestrel models catalog, owner/name[@revision] on Hugging Face or its page's address, "
                 + "e.g. onnx-community/Qwen3-0.6B-ONNX")
@@ -137,7 +137,7 @@ final class ModelsCommand implements Runnable {
                         if (now - lastShown[0] > 1_000_000_000L || (total > 0 && done == total)) {
                             lastShown[0] = now;
                             double seconds = Math.max(1e-3, (now - started) / 1e9);
-                            err.printf(Locale.ROOT, "%s: %s of %s (%.1f MB/s)%n", repo, megabytes(done), total < 0 ? "?" : megabytes(total),
+                            err.printf(Locale.ROOT, "%s: %s of %s (%.1f MB/s)%n", repo, ModelLibrary.megabytes(done), total < 0 ? "?" : ModelLibrary.megabytes(total),
                                     done / 1e6 / seconds);
                         }
                     }
@@ -155,9 +155,7 @@ final class ModelsCommand implements Runnable {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true, description = "Copies a model folder from disk into models/NAME, after checking it.")
-    static final class ImportCommand implements Callable<Integer> {
-        @ParentCommand
-        ModelsCommand models;
+    static final class ImportCommand extends Subcommand {
 
         @Parameters(paramLabel = "DIR", description = "The model folder.")
         Path folder;
@@ -174,9 +172,7 @@ final class ModelsCommand implements Runnable {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Removes an installed model, or an unfinished pull.")
-    static final class RemoveCommand implements Callable<Integer> {
-        @ParentCommand
-        ModelsCommand models;
+    static final class RemoveCommand extends Subcommand {
 
         @Parameters(paramLabel = "NAME")
         String name;
@@ -191,9 +187,7 @@ final class ModelsCommand implements Runnable {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Checks an installed model: files against their checksums, the folder, and its graphs loaded on the CPU.")
-    static final class VerifyCommand implements Callable<Integer> {
-        @ParentCommand
-        ModelsCommand models;
+    static final class VerifyCommand extends Subcommand {
 
         @Parameters(paramLabel = "NAME")
         String name;
@@ -210,9 +204,5 @@ final class ModelsCommand implements Runnable {
                     + "; pull or import it again");
             return 2;
         }
-    }
-
-    static String megabytes(long bytes) {
-        return bytes < 0 ? "?" : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kestrel.app.AppException;
 import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.Failure;
+import dev.kestrel.app.Folders;
 import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.LanguageModel;
 import dev.kestrel.inference.model.ModelFolder;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -64,7 +64,7 @@ public final class ModelLibrary {
         List<Installed> found = new ArrayList<>();
         for (Path folder : children(paths.models())) {
             if (Files.isRegularFile(folder.resolve("config.json"))) {
-                found.add(new Installed(folder.getFileName().toString(), folder, size(folder), source(folder).orElse("")));
+                found.add(new Installed(folder.getFileName().toString(), folder, Folders.size(folder), source(folder).orElse("")));
             }
         }
         return found;
@@ -81,7 +81,7 @@ public final class ModelLibrary {
             } catch (IOException e) {
                 total = -1;
             }
-            found.add(new Incomplete(folder.getFileName().toString(), source(folder).orElse("?"), size(folder), total));
+            found.add(new Incomplete(folder.getFileName().toString(), source(folder).orElse("?"), Folders.size(folder), total));
         }
         return found;
     }
@@ -100,7 +100,7 @@ public final class ModelLibrary {
         if (Files.exists(target)) {
             String installedFrom = source(target).orElse("elsewhere");
             if (installedFrom.equals(source)) {
-                return new Installed(name, target, size(target), source);
+                return new Installed(name, target, Folders.size(target), source);
             }
             throw new AppException("a model named " + name + " is already installed (from " + installedFrom + "); remove it first with "
                     + "kestrel models remove " + name);
@@ -147,23 +147,15 @@ public final class ModelLibrary {
         Path incoming = paths.models().resolve(INCOMING).resolve(name);
         deleteTree(incoming);
         try {
-            long needed = size(from);
+            long needed = Folders.size(from);
             Files.createDirectories(incoming);
             if (needed + SPARE_BYTES > Files.getFileStore(incoming).getUsableSpace()) {
                 throw new AppException(String.format(Locale.ROOT, "%s is %.2f GB, more than %s has free", from, needed / 1e9, paths.models()));
             }
             List<RemoteFile> files = new ArrayList<>();
-            try (Stream<Path> walk = Files.walk(from)) {
-                for (Path path : (Iterable<Path>) walk::iterator) {
-                    Path copy = incoming.resolve(from.relativize(path).toString());
-                    if (Files.isDirectory(path)) {
-                        Files.createDirectories(copy);
-                    } else {
-                        Files.copy(path, copy, StandardCopyOption.REPLACE_EXISTING);
-                        String relative = from.relativize(path).toString().replace('\\', '/');
-                        files.add(new RemoteFile(relative, path.toUri(), Files.size(path), Optional.of(Checksum.sha256Of(path))));
-                    }
-                }
+            for (Path relative : Folders.copyTree(from, incoming)) {
+                Path path = from.resolve(relative);
+                files.add(new RemoteFile(relative.toString().replace('\\', '/'), path.toUri(), Files.size(path), Optional.of(Checksum.sha256Of(path))));
             }
             writeSource(incoming, "folder:" + from, files);
         } catch (IOException e) {
@@ -236,7 +228,7 @@ public final class ModelLibrary {
         } catch (IOException e) {
             throw new AppException("cannot move " + incoming + " to " + target + ": " + Failure.of(e).message());
         }
-        return new Installed(target.getFileName().toString(), target, size(target), source);
+        return new Installed(target.getFileName().toString(), target, Folders.size(target), source);
     }
 
     private static void writeSource(Path folder, String source, List<RemoteFile> files) throws IOException {
@@ -282,27 +274,16 @@ public final class ModelLibrary {
         }
     }
 
-    private static long size(Path folder) {
-        if (!Files.exists(folder)) {
-            return 0;
-        }
-        try (Stream<Path> walk = Files.walk(folder)) {
-            return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
     private static void deleteTree(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(folder)) {
-            for (Path path : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(path);
-            }
+        try {
+            Folders.deleteTree(folder);
         } catch (IOException e) {
             throw new AppException("cannot remove " + folder + ": " + Failure.of(e).message());
         }
+    }
+
+    /** A size as Kestrel shows it: megabytes with one decimal, "?" when unknown (negative). */
+    public static String megabytes(long bytes) {
+        return bytes < 0 ? "?" : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 }

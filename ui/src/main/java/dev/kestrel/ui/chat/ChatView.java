@@ -48,6 +48,7 @@ public final class ChatView extends BorderPane {
     private final ChatViewModel model;
     private final ListView<MessageItem> messages = new ListView<>();
     private final TextArea composer = new TextArea();
+    private final HBox top = new HBox(8);
 
     public ChatView(ChatViewModel model) {
         this.model = model;
@@ -81,7 +82,7 @@ public final class ChatView extends BorderPane {
         settings.disableProperty().bind(model.readyProperty().not());
         settings.setOnAction(e -> model.loadSettings(current -> new SettingsDialog(getScene().getWindow(), current).ask()
                 .ifPresent(model::saveSettings)));
-        HBox top = new HBox(8, status, gap, badge, settings);
+        top.getChildren().addAll(status, gap, badge, settings);
         top.setAlignment(Pos.CENTER_LEFT);
         top.getStyleClass().add("chat-header");
         setTop(top);
@@ -287,6 +288,11 @@ public final class ChatView extends BorderPane {
         VBox empty = new VBox(16, hello, suggestions);
         empty.setAlignment(Pos.CENTER);
         return empty;
+    }
+
+    /** Puts the window's own buttons (a model folder, the model library) in the header, before the device badge. */
+    public void addToHeader(javafx.scene.Node... tools) {
+        top.getChildren().addAll(top.getChildren().size() - 2, List.of(tools));
     }
 
     public void focusComposer() {

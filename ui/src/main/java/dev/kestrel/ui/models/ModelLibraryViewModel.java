@@ -85,7 +85,7 @@ public final class ModelLibraryViewModel {
             folder = Optional.of(model.folder());
             state.set(State.INSTALLED);
             progress.set(1);
-            detail.set(megabytes(model.bytes()));
+            detail.set(ModelLibrary.megabytes(model.bytes()));
         }
     }
 
@@ -154,7 +154,7 @@ public final class ModelLibraryViewModel {
                 Row row = found.computeIfAbsent(pull.source(), key -> new Row(pull.name(), key.replaceFirst("^hf:", ""), aboutOf(key)));
                 row.state.set(State.PAUSED);
                 row.progress.set(pull.total() > 0 ? (double) pull.done() / pull.total() : -1);
-                row.detail.set(megabytes(pull.done()) + " of " + megabytes(pull.total()) + "; continue to finish it");
+                row.detail.set(ModelLibrary.megabytes(pull.done()) + " of " + ModelLibrary.megabytes(pull.total()) + "; continue to finish it");
             }
             ui.execute(() -> {
                 // Rows downloading now stay as they are.
@@ -204,7 +204,7 @@ public final class ModelLibraryViewModel {
                     }
                     shownAt.set(now);
                     double seconds = Math.max(1e-3, (now - started) / 1e9);
-                    String text = megabytes(done) + " of " + (total < 0 ? "?" : megabytes(total))
+                    String text = ModelLibrary.megabytes(done) + " of " + (total < 0 ? "?" : ModelLibrary.megabytes(total))
                             + String.format(Locale.ROOT, " · %.1f MB/s", (done - firstBytes.get()) / 1e6 / seconds);
                     ui.execute(() -> {
                         if (row.state.get() == State.DOWNLOADING) {
@@ -263,9 +263,5 @@ public final class ModelLibraryViewModel {
 
     private static String aboutOf(String source) {
         return source.startsWith("folder:") ? "Imported from " + source.substring(7) : "From Hugging Face: " + source.replaceFirst("^hf:", "");
-    }
-
-    static String megabytes(long bytes) {
-        return bytes < 0 ? "?" : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 }
