@@ -1,6 +1,7 @@
 package dev.kestrel.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The .deb the build made, unpacked (as dpkg would install it, without touching the system): its
- * launcher runs the command line with the bundled runtime and model, and opens the window.
+ * launcher runs the command line with the bundled runtime and model, and opens the window. Where
+ * the test may, dpkg also installs and removes it for real.
  */
 @EnabledOnOs(OS.LINUX)
 class DebPackageIT {
@@ -33,12 +35,7 @@ class DebPackageIT {
 
     @BeforeAll
     static void unpack() throws Exception {
-        Path installers = Path.of(System.getProperty("kestrel.installers"));
-        Path deb;
-        try (Stream<Path> files = Files.list(installers)) {
-            deb = files.filter(f -> f.getFileName().toString().endsWith(".deb")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no .deb in " + installers));
-        }
+        Path deb = debFile();
         Run unpacked = Run.of(Map.of(), Duration.ofMinutes(2), "dpkg-deb", "-x", deb.toString(), root.toString());
         assertThat(unpacked.status()).as(unpacked.err()).isZero();
         launcher = root.resolve("opt/kestrel/bin/kestrel");
@@ -78,7 +75,7 @@ class DebPackageIT {
         assertThat(launcher).isExecutable();
         assertThat(root.resolve("opt/kestrel/lib/runtime/bin/java")).isExecutable();
         assertThat(root.resolve("opt/kestrel/lib/app/models/fixtures/tiny-decoder/onnx/model.onnx")).isRegularFile();
-        assertThat(root.resolve("opt/kestrel/lib/kestrel-kestrel.desktop")).content().contains("Name=kestrel");
+        assertThat(root.resolve("opt/kestrel/lib/kestrel-kestrel.desktop")).content().contains("Name=Kestrel", "Exec=/opt/kestrel/bin/kestrel");
     }
 
     @Test
@@ -134,6 +131,61 @@ class DebPackageIT {
             }
         }
         keepCrashLogs(home, app.exitValue());
+    }
+
+    /**
+     * The real thing, where this test may do it (root, dpkg, and no Kestrel installed already, which
+     * it would replace): dpkg installs the package, the installed launcher answers and keeps its
+     * data in the user's usual place (XDG), and dpkg removes the package and its menu entry cleanly
+     * while that data stays. CI runs as root on a fresh machine, so there it always runs.
+     */
+    @Test
+    void dpkgInstallsItAndRemovesItKeepingTheUsersHistory(@TempDir Path user) throws Exception {
+        Run whoami = Run.of(Map.of(), Duration.ofSeconds(10), "id", "-u");
+        assumeTrue(whoami.out().strip().equals("0"), "installing with dpkg needs root");
+        Run query = Run.of(Map.of(), Duration.ofSeconds(30), "dpkg-query", "-W", "-f=${Status}", "kestrel");
+        assumeTrue(!query.out().contains("installed") || query.out().contains("not-installed"),
+                "a Kestrel package is installed on this machine already; it is left alone");
+        Path deb = debFile();
+        Path installed = Path.of("/opt/kestrel/bin/kestrel");
+        Path menuEntry = Path.of("/usr/share/applications/kestrel.desktop");
+        try {
+            Run install = Run.of(Map.of(), Duration.ofMinutes(3), "dpkg", "-i", deb.toString());
+            assertThat(install.status()).as(install.out() + install.err()).isZero();
+            assertThat(installed).isExecutable();
+            assertThat(menuEntry).content().contains("Exec=/opt/kestrel/bin/kestrel");
+
+            // No KESTREL_HOME: the data goes where the OS keeps a user's application data.
+            Path data = user.resolve("share");
+            Map<String, String> env = Map.of("XDG_DATA_HOME", data.toString(), "XDG_CONFIG_HOME", user.resolve("config").toString());
+            Path history = data.resolve("kestrel/kestrel.db");
+            Run ask = Run.of(env, Duration.ofMinutes(2),
+                    installed.toString(), "ask", "--greedy", "--max-tokens", "8", "--db", history.toString(), "hello");
+            assertThat(ask.status()).as(ask.err()).isZero();
+            assertThat(ask.out()).isNotBlank();
+            Run list = Run.of(env, Duration.ofMinutes(1), installed.toString(), "history", "list");
+            assertThat(list.status()).as(list.err()).isZero();
+            assertThat(list.out()).contains("hello");
+            byte[] before = Files.readAllBytes(history);
+
+            Run remove = Run.of(Map.of(), Duration.ofMinutes(2), "dpkg", "-r", "kestrel");
+            assertThat(remove.status()).as(remove.out() + remove.err()).isZero();
+            assertThat(Path.of("/opt/kestrel")).doesNotExist();
+            assertThat(menuEntry).doesNotExist();
+            assertThat(Run.of(Map.of(), Duration.ofSeconds(30), "dpkg-query", "-W", "-f=${Status}", "kestrel").out())
+                    .doesNotContain("install ok installed");
+            assertThat(history).as("the user's history outlives the package").hasBinaryContent(before);
+        } finally {
+            Run.of(Map.of(), Duration.ofMinutes(2), "dpkg", "--purge", "kestrel"); // whatever happened above
+        }
+    }
+
+    static Path debFile() throws IOException {
+        Path installers = Path.of(System.getProperty("kestrel.installers"));
+        try (Stream<Path> files = Files.list(installers)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".deb")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no .deb in " + installers));
+        }
     }
 
     /** Copies the JVM's crash logs, if it left any, to target/crash, and says so on the console. */

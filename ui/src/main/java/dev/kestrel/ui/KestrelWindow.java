@@ -97,6 +97,7 @@ public final class KestrelWindow implements AutoCloseable {
         stage.setOnHiding(e -> sidebar.commitDelete());
         scene.getStylesheets().add(Objects.requireNonNull(KestrelWindow.class.getResource("theme/kestrel.css")).toExternalForm());
         stage.setTitle(TITLE);
+        stage.getIcons().add(new javafx.scene.image.Image(Objects.requireNonNull(KestrelWindow.class.getResource("kestrel.png")).toExternalForm()));
         stage.setScene(scene);
         stage.setMinWidth(520);
         stage.setMinHeight(360);
