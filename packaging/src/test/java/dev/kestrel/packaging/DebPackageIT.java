@@ -1,12 +1,8 @@
 package dev.kestrel.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,16 +76,7 @@ class DebPackageIT {
 
     @Test
     void theLauncherAnswersOnTheCommandLineWithTheBundledModel(@TempDir Path home) throws Exception {
-        Run run = Run.of(Map.of("KESTREL_HOME", home.toString()), Duration.ofMinutes(2),
-                launcher.toString(), "ask", "--greedy", "--max-tokens", "8", "--json", "hello");
-
-        assertThat(run.err()).isEmpty();
-        assertThat(run.status()).isZero();
-        ObjectMapper json = new ObjectMapper();
-        JsonNode reference = json.readTree(Path.of(System.getProperty("kestrel.root"),
-                "models/fixtures/tiny-decoder/reference.json").toFile());
-        assertThat(json.readTree(run.out()).get("tokens")).isEqualTo(reference.get("greedy_tokens"));
-        assertThat(home.resolve("logs")).isDirectory();
+        Installers.answersWithTheBundledModel(launcher, home);
     }
 
     @Test
@@ -134,58 +121,19 @@ class DebPackageIT {
     }
 
     /**
-     * The real thing, where this test may do it (root, dpkg, and no Kestrel installed already, which
-     * it would replace): dpkg installs the package, the installed launcher answers and keeps its
-     * data in the user's usual place (XDG), and dpkg removes the package and its menu entry cleanly
-     * while that data stays. CI runs as root on a fresh machine, so there it always runs.
+     * The real thing, where this test may do it (root, and no Kestrel installed already, which it
+     * would replace): dpkg installs the package, it runs, and dpkg removes it cleanly while the
+     * user's data stays. CI runs as root on a fresh machine, so there it always runs.
      */
     @Test
     void dpkgInstallsItAndRemovesItKeepingTheUsersHistory(@TempDir Path user) throws Exception {
-        Run whoami = Run.of(Map.of(), Duration.ofSeconds(10), "id", "-u");
-        assumeTrue(whoami.out().strip().equals("0"), "installing with dpkg needs root");
-        Run query = Run.of(Map.of(), Duration.ofSeconds(30), "dpkg-query", "-W", "-f=${Status}", "kestrel");
-        assumeTrue(!query.out().contains("installed") || query.out().contains("not-installed"),
-                "a Kestrel package is installed on this machine already; it is left alone");
-        Path deb = debFile();
-        Path installed = Path.of("/opt/kestrel/bin/kestrel");
-        Path menuEntry = Path.of("/usr/share/applications/kestrel.desktop");
-        try {
-            Run install = Run.of(Map.of(), Duration.ofMinutes(3), "dpkg", "-i", deb.toString());
-            assertThat(install.status()).as(install.out() + install.err()).isZero();
-            assertThat(installed).isExecutable();
-            assertThat(menuEntry).content().contains("Exec=/opt/kestrel/bin/kestrel");
-
-            // No KESTREL_HOME: the data goes where the OS keeps a user's application data.
-            Path data = user.resolve("share");
-            Map<String, String> env = Map.of("XDG_DATA_HOME", data.toString(), "XDG_CONFIG_HOME", user.resolve("config").toString());
-            Path history = data.resolve("kestrel/kestrel.db");
-            Run ask = Run.of(env, Duration.ofMinutes(2),
-                    installed.toString(), "ask", "--greedy", "--max-tokens", "8", "--db", history.toString(), "hello");
-            assertThat(ask.status()).as(ask.err()).isZero();
-            assertThat(ask.out()).isNotBlank();
-            Run list = Run.of(env, Duration.ofMinutes(1), installed.toString(), "history", "list");
-            assertThat(list.status()).as(list.err()).isZero();
-            assertThat(list.out()).contains("hello");
-            byte[] before = Files.readAllBytes(history);
-
-            Run remove = Run.of(Map.of(), Duration.ofMinutes(2), "dpkg", "-r", "kestrel");
-            assertThat(remove.status()).as(remove.out() + remove.err()).isZero();
-            assertThat(Path.of("/opt/kestrel")).doesNotExist();
-            assertThat(menuEntry).doesNotExist();
-            assertThat(Run.of(Map.of(), Duration.ofSeconds(30), "dpkg-query", "-W", "-f=${Status}", "kestrel").out())
-                    .doesNotContain("install ok installed");
-            assertThat(history).as("the user's history outlives the package").hasBinaryContent(before);
-        } finally {
-            Run.of(Map.of(), Duration.ofMinutes(2), "dpkg", "--purge", "kestrel"); // whatever happened above
-        }
+        Installers.assumeRootAndNotInstalled();
+        Installers.installRunAndRemove(user, List.of("dpkg", "-i", debFile().toString()), List.of("dpkg", "-r", "kestrel"),
+                List.of("dpkg", "--purge", "kestrel"));
     }
 
     static Path debFile() throws IOException {
-        Path installers = Path.of(System.getProperty("kestrel.installers"));
-        try (Stream<Path> files = Files.list(installers)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".deb")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no .deb in " + installers));
-        }
+        return Installers.file(".deb");
     }
 
     /** Copies the JVM's crash logs, if it left any, to target/crash, and says so on the console. */
@@ -204,20 +152,5 @@ class DebPackageIT {
         }
         System.out.println("the app ended with exit status " + exitStatus + " after SIGTERM (143 expected); crash logs kept in "
                 + kept.toAbsolutePath() + ": " + logs.stream().map(p -> p.getFileName().toString()).toList());
-    }
-
-    record Run(int status, String out, String err) {
-        static Run of(Map<String, String> env, Duration timeout, String... command) throws IOException, InterruptedException {
-            Path out = Files.createTempFile("run", ".out");
-            Path err = Files.createTempFile("run", ".err");
-            ProcessBuilder builder = new ProcessBuilder(List.of(command)).redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout);
-            }
-            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        }
     }
 }
