@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Draws Kestrel's icon (256 px): a white K on a rounded square in a kestrel's rufous brown, into
-linux/kestrel.png, where jpackage takes it from (--resource-dir), and into the ui module's
-resources, for the window. Run it again after changing it, and commit both PNGs. Needs python3-pil
+linux/kestrel.png, where jpackage takes it from (--resource-dir), windows/kestrel.ico and
+mac/kestrel.icns for the other installers, and into the ui module's resources, for the window. Run it again after changing it, and commit what it writes. Needs python3-pil
 and fonts-dejavu-core."""
 import os
 
@@ -33,6 +33,10 @@ def main() -> None:
     icon = image.resize((SIZE, SIZE), Image.LANCZOS)
     for target in TARGETS:
         icon.save(os.path.normpath(target), optimize=True)
+    for folder in ("windows", "mac"):
+        os.makedirs(os.path.join(HERE, folder), exist_ok=True)
+    icon.save(os.path.join(HERE, "windows", "kestrel.ico"), sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
+    image.resize((512, 512), Image.LANCZOS).save(os.path.join(HERE, "mac", "kestrel.icns"))
 
 
 if __name__ == "__main__":
