@@ -60,14 +60,26 @@ final class ModelsCommand implements Runnable {
 
     @Command(name = "catalog", mixinStandardHelpOptions = true, description = "Lists the models Kestrel knows, to pull by name.")
     static final class CatalogCommand extends Subcommand {
+        @Option(names = "--sizes", description = "Ask Hugging Face how much each model would download (one listing each, nothing fetched).")
+        boolean sizes;
 
         @Override
         public Integer call() {
             java.util.Set<String> installed = new java.util.HashSet<>();
-            models.library().installed().forEach(m -> installed.add(m.source()));
+            ModelLibrary library = models.library();
+            library.installed().forEach(m -> installed.add(m.source()));
             for (dev.kestrel.app.library.ModelCatalog.Entry entry : dev.kestrel.app.library.ModelCatalog.entries()) {
                 String can = entry.sees() ? "sees" : entry.thinks() ? "thinks" : "text";
-                models.out().printf(Locale.ROOT, "%-24s %-7s %-38s %s%s%n", entry.name(), can, entry.repo(), entry.about(),
+                String size = "";
+                if (sizes) {
+                    try {
+                        size = String.format(Locale.ROOT, "%10s  ", ModelLibrary.megabytes(library.downloadSize(entry.repo())));
+                    } catch (AppException e) {
+                        size = String.format(Locale.ROOT, "%10s  ", "?");
+                        models.err().println("kestrel: no size for " + entry.name() + ": " + e.getMessage());
+                    }
+                }
+                models.out().printf(Locale.ROOT, "%-24s %-7s %s%-38s %s%s%n", entry.name(), can, size, entry.repo(), entry.about(),
                         installed.contains("hf:" + entry.repo()) ? " (installed)" : "");
             }
             models.out().println("Pull one with: kestrel models pull NAME (or any owner/name on Hugging Face in the onnx-community layout)");

@@ -126,6 +126,16 @@ public final class ModelLibrary {
         return install(incoming, target, source);
     }
 
+    /**
+     * How many bytes a pull of {@code spec} would fetch, with each graph in the variant best for the
+     * CPU: one listing of the repository, nothing downloaded. Throws when the Hub cannot be reached.
+     */
+    public long downloadSize(String spec) {
+        HuggingFace.Repo repo = HuggingFace.Repo.parse(ModelCatalog.repository(spec));
+        List<RemoteFile> files = hub.files(repo, EngineOptions.CPU_PREFERENCE);
+        return files.stream().anyMatch(f -> f.size() < 0) ? -1 : files.stream().mapToLong(RemoteFile::size).sum();
+    }
+
     /** Like {@link #pull(String, List, Downloader.Progress, AtomicBoolean)}, with each graph in the variant best for the CPU. */
     public Installed pull(String spec, Downloader.Progress progress, AtomicBoolean stop) {
         return pull(spec, EngineOptions.CPU_PREFERENCE, progress, stop);

@@ -36,12 +36,15 @@ public final class FakeHub implements AutoCloseable {
     public volatile int bytesPerSecond;
     /** Entries per page of the file list (0: one page), each page linking the next as the Hub does. */
     public volatile int pageSize;
+    /** The repository ids it answers for: {@link #REPO}, and others added to serve the same folder. */
+    public final java.util.Set<String> repos = ConcurrentHashMap.newKeySet();
 
     private final Path folder;
     private final HttpServer server;
 
     public FakeHub(Path folder) throws IOException {
         this.folder = folder;
+        repos.add(REPO);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
         server.createContext("/", this::answer);
@@ -57,7 +60,9 @@ public final class FakeHub implements AutoCloseable {
         String range = exchange.getRequestHeaders().getFirst("Range");
         requests.add(path + (range == null ? "" : " " + range));
         try (exchange) {
-            if (path.equals("/api/models/" + REPO + "/tree/main")) {
+            String repo = repos.stream().filter(r -> path.startsWith("/api/models/" + r + "/") || path.startsWith("/" + r + "/"))
+                    .findFirst().orElse(REPO);
+            if (path.equals("/api/models/" + repo + "/tree/main")) {
                 String query = exchange.getRequestURI().getQuery() == null ? "" : exchange.getRequestURI().getQuery();
                 int from = query.contains("cursor=") ? Integer.parseInt(query.replaceFirst(".*cursor=(\\d+).*", "$1")) : 0;
                 ArrayNode all = tree();
@@ -74,7 +79,7 @@ public final class FakeHub implements AutoCloseable {
                 exchange.getResponseBody().write(body);
                 return;
             }
-            String prefix = "/" + REPO + "/resolve/main/";
+            String prefix = "/" + repo + "/resolve/main/";
             Path file = path.startsWith(prefix) ? folder.resolve(path.substring(prefix.length())) : null;
             if (file == null || !Files.isRegularFile(file)) {
                 exchange.sendResponseHeaders(404, -1);

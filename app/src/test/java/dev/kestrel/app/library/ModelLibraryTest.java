@@ -53,8 +53,11 @@ class ModelLibraryTest {
     @Test
     void aPulledModelHasItsConfigsAndTheVariantForTheDeviceIsInstalledWholeAndChecksOut() {
         hub.pageSize = 3; // the file list comes in pages
+        long announced = library().downloadSize(FakeHub.REPO);
+        assertThat(paths.models()).as("asking the size fetches nothing").doesNotExist();
         AtomicLong last = new AtomicLong();
         ModelLibrary.Installed installed = library().pull(FakeHub.REPO, CPU, (done, total) -> last.set(done), new AtomicBoolean());
+        assertThat(last.get()).as("the size said before the pull").isEqualTo(announced);
         assertThat(installed.name()).isEqualTo("tiny-qwen3");
         assertThat(installed.source()).isEqualTo("hf:" + FakeHub.REPO);
         Path folder = paths.models().resolve("tiny-qwen3");
@@ -67,7 +70,7 @@ class ModelLibraryTest {
         assertThat(library().incomplete()).isEmpty();
         assertThat(paths.models().resolve(".incoming/tiny-qwen3")).doesNotExist();
         assertThat(library().verify("tiny-qwen3")).isEmpty();
-        assertThat(hub.requests).filteredOn(r -> r.startsWith("/api/")).hasSize(3); // 8 files and a folder, 3 a page
+        assertThat(hub.requests).filteredOn(r -> r.startsWith("/api/")).hasSize(6); // 8 files and a folder, 3 a page; listed twice
 
         // Pulled again: already there, nothing fetched.
         int before = hub.requests.size();

@@ -77,6 +77,24 @@ class ModelsCommandTest {
     }
 
     @Test
+    void theCatalogSaysWhatEachModelWouldDownloadWhenAsked() {
+        hub.repos.add("onnx-community/Qwen3-0.6B-ONNX"); // answered; the others are not, as for a model gone from the Hub
+        Run plain = kestrel("models", "catalog");
+        assertThat(plain.status()).isZero();
+        assertThat(plain.out()).contains("Qwen3-0.6B").doesNotContain(" MB");
+        assertThat(hub.requests).as("no sizes unless asked: nothing goes online").isEmpty();
+
+        Run sized = kestrel("models", "catalog", "--sizes");
+        assertThat(sized.status()).as(sized.err()).isZero();
+        String size = ModelLibrary.megabytes(new ModelLibrary(new dev.kestrel.app.AppPaths(home),
+                new HuggingFace(java.net.http.HttpClient.newHttpClient(), hub.endpoint(), java.util.Optional.empty()),
+                Downloader.standard()).downloadSize(FakeHub.REPO));
+        assertThat(sized.out().lines().filter(l -> l.startsWith("Qwen3-0.6B ")).findFirst().orElseThrow()).contains(size);
+        assertThat(sized.out().lines().filter(l -> l.startsWith("SmolVLM-256M-Instruct ")).findFirst().orElseThrow()).contains("  ?  ");
+        assertThat(sized.err()).contains("kestrel: no size for SmolVLM-256M-Instruct: ");
+    }
+
+    @Test
     void anUnfinishedPullIsListedAndImportTakesAFolder() {
         hub.corrupt.add("config.json");
         Run failed = kestrel("models", "pull", FakeHub.REPO);

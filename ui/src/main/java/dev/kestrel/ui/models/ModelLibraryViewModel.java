@@ -162,6 +162,30 @@ public final class ModelLibraryViewModel {
                 rows.stream().filter(r -> r.state.get() == State.DOWNLOADING).forEach(r -> running.put(r.source, r));
                 rows.setAll(found.values().stream().map(r -> running.getOrDefault(r.source, r)).toList());
             });
+            found.values().stream().filter(r -> r.state.get() == State.AVAILABLE).forEach(this::showDownloadSize);
+        });
+    }
+
+    /**
+     * Asks the Hub, in the background, how much a model not yet installed would download, and shows
+     * it in its row. Offline (or for any other failure) the row just shows no size: the download
+     * itself would say what is wrong.
+     */
+    private void showDownloadSize(Row row) {
+        background.execute(() -> {
+            long bytes;
+            try {
+                bytes = library.downloadSize(row.source);
+            } catch (RuntimeException e) {
+                return;
+            }
+            if (bytes >= 0) {
+                ui.execute(() -> {
+                    if (row.state.get() == State.AVAILABLE) {
+                        row.detail.set(ModelLibrary.megabytes(bytes) + " to download");
+                    }
+                });
+            }
         });
     }
 

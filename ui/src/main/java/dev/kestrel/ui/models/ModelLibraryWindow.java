@@ -112,7 +112,7 @@ public final class ModelLibraryWindow {
             detail.setWrapText(true);
             detail.getStyleClass().add("model-detail");
             detail.textProperty().bind(Bindings.createStringBinding(() -> switch (row.stateProperty().get()) {
-                case AVAILABLE -> "Not installed";
+                case AVAILABLE -> row.detailProperty().get().isEmpty() ? "Not installed" : "Not installed · " + row.detailProperty().get();
                 case INSTALLED -> "Installed · " + row.detailProperty().get();
                 case FAILED -> "Failed: " + row.detailProperty().get();
                 default -> row.detailProperty().get();

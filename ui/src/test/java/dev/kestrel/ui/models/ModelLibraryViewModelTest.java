@@ -31,6 +31,7 @@ class ModelLibraryViewModelTest {
     UiThread ui;
     ExecutorService background;
     ModelLibraryViewModel model;
+    ModelLibrary library;
     final List<Path> installed = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -39,7 +40,7 @@ class ModelLibraryViewModelTest {
         ui = new UiThread();
         background = Executors.newCachedThreadPool();
         HttpClient client = HttpClient.newHttpClient();
-        ModelLibrary library = new ModelLibrary(new AppPaths(home), new HuggingFace(client, hub.endpoint(), Optional.empty()),
+        library = new ModelLibrary(new AppPaths(home), new HuggingFace(client, hub.endpoint(), Optional.empty()),
                 new Downloader(client, 2, Optional.empty()));
         model = new ModelLibraryViewModel(ui.executor(), background, library);
         ui.run(() -> {
@@ -91,6 +92,20 @@ class ModelLibraryViewModelTest {
         ui.run(() -> model.remove(paused));
         ui.await(() -> model.rows().stream().noneMatch(r -> r.name().equals("tiny-qwen3")));
         assertThat(home.resolve("models/tiny-qwen3")).doesNotExist();
+    }
+
+    @Test
+    void aCatalogModelShowsHowMuchItWouldDownloadWhenTheHubAnswers() {
+        // The fake hub answers for one catalog model only; the others show no size, as offline.
+        hub.repos.add("HuggingFaceTB/SmolVLM-256M-Instruct");
+        ui.run(model::refresh);
+        ui.await(() -> model.rows().stream().anyMatch(r -> r.detailProperty().get().endsWith(" to download")));
+        ui.run(() -> {
+            ModelLibraryViewModel.Row smol = model.rows().stream().filter(r -> r.name().equals("SmolVLM-256M-Instruct")).findFirst().orElseThrow();
+            assertThat(smol.stateProperty().get()).isEqualTo(ModelLibraryViewModel.State.AVAILABLE);
+            assertThat(smol.detailProperty().get()).isEqualTo(ModelLibrary.megabytes(library.downloadSize(FakeHub.REPO)) + " to download");
+            assertThat(model.rows()).filteredOn(r -> r.name().startsWith("Qwen3")).allSatisfy(r -> assertThat(r.detailProperty().get()).isEmpty());
+        });
     }
 
     @Test
