@@ -112,7 +112,7 @@ final class ModelsCommand implements Runnable {
                             .put("bytes", m.done()).put("total_bytes", m.total()).put("source", m.source()));
                 } else {
                     out.printf(Locale.ROOT, "%-32s %10s  %s (incomplete, %s of %s; kestrel models pull %s continues it)%n", m.name(),
-                            ModelLibrary.megabytes(m.done()), m.source(), ModelLibrary.megabytes(m.done()), ModelLibrary.megabytes(m.total()), m.source().replaceFirst("^hf:", ""));
+                            ModelLibrary.megabytes(m.done()), m.source(), ModelLibrary.megabytes(m.done()), ModelLibrary.megabytes(m.total()), ModelLibrary.specOf(m.source()));
                 }
             }
             return 0;
@@ -124,7 +124,7 @@ final class ModelsCommand implements Runnable {
     static final class PullCommand extends Subcommand {
 
         @Parameters(paramLabel = "MODEL", description = "A name from kestrel models catalog, owner/name[@revision] on Hugging Face or its page's address, "
-                + "e.g. onnx-community/Qwen3-0.6B-ONNX")
+                + "e.g. onnx-community/Qwen3-0.6B-ONNX; or the https address of a model folder's .zip, optionally ending #sha256=HEX")
         String repo;
 
         @Option(names = "--variant", paramLabel = "NAME",
@@ -166,10 +166,11 @@ final class ModelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true, description = "Copies a model folder from disk into models/NAME, after checking it.")
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Copies a model folder (or unpacks its .zip) from disk into models/NAME, after checking it.")
     static final class ImportCommand extends Subcommand {
 
-        @Parameters(paramLabel = "DIR", description = "The model folder.")
+        @Parameters(paramLabel = "DIR|ZIP", description = "The model folder, or a .zip holding it.")
         Path folder;
 
         @Option(names = "--name", paramLabel = "NAME", description = "The name to install it as (default: the folder's name).")

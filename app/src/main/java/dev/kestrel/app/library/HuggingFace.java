@@ -38,6 +38,11 @@ public final class HuggingFace {
     static final List<String> CONFIGS = List.of("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "preprocessor_config.json", "processor_config.json", "chat_template.jinja", "chat_template.json");
 
+    /** Whether {@code text} is the address of a model's page on the Hub (which {@link Repo#parse} reads). */
+    static boolean isModelPage(String text) {
+        return PAGE.matcher(text.strip()).matches();
+    }
+
     /** A repository id with its revision: {@code onnx-community/Qwen3-0.6B-ONNX@main}. */
     public record Repo(String owner, String name, String revision) {
 

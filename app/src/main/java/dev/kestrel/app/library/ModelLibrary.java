@@ -14,6 +14,7 @@ import dev.kestrel.inference.model.ModelFolder;
 import dev.kestrel.inference.model.Variant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,6 +37,8 @@ public final class ModelLibrary {
 
     public static final String SOURCE_FILE = "kestrel-source.json";
     static final String INCOMING = ".incoming";
+    /** Where a pull from an address keeps the archive while it arrives, inside its incoming folder. */
+    static final String ARCHIVE_FOLDER = ".archive";
     /** Room kept free beside a download, so that the disk is never filled to the last byte. */
     static final long SPARE_BYTES = 256L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -93,6 +96,9 @@ public final class ModelLibrary {
      * earlier pull of the same model left is continued. Setting {@code stop} pauses it (the parts stay).
      */
     public Installed pull(String spec, List<Variant> preference, Downloader.Progress progress, AtomicBoolean stop) {
+        if (ModelArchive.isAddress(spec)) {
+            return pullArchive(spec, progress, stop);
+        }
         HuggingFace.Repo repo = HuggingFace.Repo.parse(ModelCatalog.repository(spec));
         String source = "hf:" + repo;
         String name = repo.name();
@@ -131,6 +137,9 @@ public final class ModelLibrary {
      * CPU: one listing of the repository, nothing downloaded. Throws when the Hub cannot be reached.
      */
     public long downloadSize(String spec) {
+        if (ModelArchive.isAddress(spec)) {
+            return -1;
+        }
         HuggingFace.Repo repo = HuggingFace.Repo.parse(ModelCatalog.repository(spec));
         List<RemoteFile> files = hub.files(repo, EngineOptions.CPU_PREFERENCE);
         return files.stream().anyMatch(f -> f.size() < 0) ? -1 : files.stream().mapToLong(RemoteFile::size).sum();
@@ -141,8 +150,64 @@ public final class ModelLibrary {
         return pull(spec, EngineOptions.CPU_PREFERENCE, progress, stop);
     }
 
+    /**
+     * Installs the model folder packed in the .zip at {@code spec} ({@code https://host/path/NAME.zip},
+     * optionally {@code #sha256=HEX}) as {@code models/NAME}. The archive is fetched into
+     * {@code .incoming/NAME} (continued, like any pull, when stopped), then unpacked there and checked.
+     */
+    private Installed pullArchive(String spec, Downloader.Progress progress, AtomicBoolean stop) {
+        URI url = ModelArchive.address(spec);
+        Optional<Checksum> checksum = ModelArchive.checksum(spec);
+        String fileName = url.getPath().substring(url.getPath().lastIndexOf('/') + 1);
+        String name = ModelArchive.nameOf(fileName);
+        String source = sourceOf(spec);
+        Path target = paths.models().resolve(name);
+        if (Files.exists(target)) {
+            String installedFrom = source(target).orElse("elsewhere");
+            if (installedFrom.equals(source)) {
+                return new Installed(name, target, Folders.size(target), source);
+            }
+            throw new AppException("a model named " + name + " is already installed (from " + installedFrom + "); remove it first with "
+                    + "kestrel models remove " + name);
+        }
+        Path incoming = paths.models().resolve(INCOMING).resolve(name);
+        if (Files.isDirectory(incoming) && !source(incoming).orElse("").equals(source)) {
+            deleteTree(incoming);
+        }
+        RemoteFile archive = new RemoteFile(ARCHIVE_FOLDER + "/" + ModelArchive.nameOf(fileName) + ".zip", url, -1, checksum);
+        try {
+            Files.createDirectories(incoming);
+            writeSource(incoming, source, List.of(archive));
+        } catch (IOException e) {
+            throw new AppException("cannot prepare " + incoming + ": " + Failure.of(e).message());
+        }
+        downloader.fetch(List.of(archive), incoming, progress, stop);
+        unpackInto(incoming.resolve(archive.path()), incoming, source);
+        return install(incoming, target, source);
+    }
+
+    /** Unpacks {@code zip} into {@code incoming}, deletes it, and records the unpacked files with their checksums. */
+    private void unpackInto(Path zip, Path incoming, String source) {
+        try {
+            long free = Files.getFileStore(incoming).getUsableSpace() - SPARE_BYTES;
+            List<RemoteFile> files = new ArrayList<>();
+            for (Path relative : ModelArchive.unpack(zip, incoming, Math.max(0, free))) {
+                Path file = incoming.resolve(relative.toString());
+                files.add(new RemoteFile(relative.toString().replace('\\', '/'), file.toUri(), Files.size(file),
+                        Optional.of(Checksum.sha256Of(file))));
+            }
+            deleteTree(incoming.resolve(ARCHIVE_FOLDER));
+            writeSource(incoming, source, files);
+        } catch (IOException e) {
+            throw new AppException("cannot unpack " + zip.getFileName() + " into " + incoming + ": " + Failure.of(e).message());
+        }
+    }
+
     /** Copies a model folder from disk into the library, after checking that Kestrel can use it. */
     public Installed importFolder(Path folder, Optional<String> chosenName) {
+        if (ModelArchive.isArchive(folder)) {
+            return importArchive(folder.toAbsolutePath().normalize(), chosenName);
+        }
         ModelFolder.open(folder); // names what is missing or wrong before anything is copied
         Path from = folder.toAbsolutePath().normalize();
         String name = chosenName.orElse(from.getFileName() == null ? "model" : from.getFileName().toString());
@@ -172,6 +237,31 @@ public final class ModelLibrary {
             throw new AppException("cannot copy " + from + " into " + paths.models() + ": " + Failure.of(e).message());
         }
         return install(incoming, target, "folder:" + from);
+    }
+
+    /** Unpacks a model folder's .zip from disk into the library, after checking that Kestrel can use it. */
+    private Installed importArchive(Path zip, Optional<String> chosenName) {
+        String name = chosenName.orElse(ModelArchive.nameOf(zip.getFileName().toString()));
+        mustBeAName(name);
+        Path target = paths.models().resolve(name);
+        if (Files.exists(target)) {
+            throw new AppException("a model named " + name + " is already installed; choose another name with --name");
+        }
+        Path incoming = paths.models().resolve(INCOMING).resolve(name);
+        deleteTree(incoming);
+        try {
+            Files.createDirectories(incoming);
+        } catch (IOException e) {
+            throw new AppException("cannot prepare " + incoming + ": " + Failure.of(e).message());
+        }
+        String source = "folder:" + zip;
+        try {
+            unpackInto(zip, incoming, source);
+            return install(incoming, target, source);
+        } catch (RuntimeException e) {
+            deleteTree(incoming); // nothing to continue: the archive is still where it was
+            throw e;
+        }
     }
 
     /** Removes an installed model, or what an unfinished pull left. */
@@ -290,6 +380,31 @@ public final class ModelLibrary {
         } catch (IOException e) {
             throw new AppException("cannot remove " + folder + ": " + Failure.of(e).message());
         }
+    }
+
+    /** The name a pull of {@code spec} (catalog name, Hugging Face id or page, or an archive's address) installs as. */
+    public static String nameOf(String spec) {
+        if (ModelArchive.isAddress(spec)) {
+            String path = ModelArchive.address(spec).getPath();
+            return ModelArchive.nameOf(path.substring(path.lastIndexOf('/') + 1));
+        }
+        return HuggingFace.Repo.parse(ModelCatalog.repository(spec)).name();
+    }
+
+    /** How an installed model records {@code spec}: {@code hf:owner/name[@revision]} or {@code url:ADDRESS[#sha256=HEX]}. */
+    public static String sourceOf(String spec) {
+        if (ModelArchive.isAddress(spec)) {
+            return "url:" + ModelArchive.address(spec) + ModelArchive.checksum(spec).map(c -> "#sha256=" + c.hex()).orElse("");
+        }
+        return "hf:" + HuggingFace.Repo.parse(ModelCatalog.repository(spec));
+    }
+
+    /** What to pull again to get {@code source} ({@link #sourceOf}'s form), or empty for an imported model. */
+    public static String specOf(String source) {
+        if (source.startsWith("hf:")) {
+            return source.substring("hf:".length());
+        }
+        return source.startsWith("url:") ? source.substring("url:".length()) : "";
     }
 
     /** A size as Kestrel shows it: megabytes with one decimal, "?" when unknown (negative). */

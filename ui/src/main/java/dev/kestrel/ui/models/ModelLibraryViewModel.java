@@ -147,11 +147,11 @@ public final class ModelLibraryViewModel {
             }
             for (ModelLibrary.Installed model : installed) {
                 Row row = found.computeIfAbsent(model.source().isEmpty() ? "folder:" + model.folder() : model.source(),
-                        key -> new Row(model.name(), key.startsWith("hf:") ? key.substring(3) : "", aboutOf(key)));
+                        key -> new Row(model.name(), ModelLibrary.specOf(key), aboutOf(key)));
                 row.installed(model);
             }
             for (ModelLibrary.Incomplete pull : incomplete) {
-                Row row = found.computeIfAbsent(pull.source(), key -> new Row(pull.name(), key.replaceFirst("^hf:", ""), aboutOf(key)));
+                Row row = found.computeIfAbsent(pull.source(), key -> new Row(pull.name(), ModelLibrary.specOf(key), aboutOf(key)));
                 row.state.set(State.PAUSED);
                 row.progress.set(pull.total() > 0 ? (double) pull.done() / pull.total() : -1);
                 row.detail.set(ModelLibrary.megabytes(pull.done()) + " of " + ModelLibrary.megabytes(pull.total()) + "; continue to finish it");
@@ -196,7 +196,7 @@ public final class ModelLibraryViewModel {
             return;
         }
         Row row = rows.stream().filter(r -> r.source.equalsIgnoreCase(repo)).findFirst().orElseGet(() -> {
-            Row added = new Row(repo.substring(repo.indexOf('/') + 1), repo, "From Hugging Face: " + repo);
+            Row added = new Row(ModelLibrary.nameOf(repo), repo, aboutOf(ModelLibrary.sourceOf(repo)));
             rows.add(added);
             return added;
         });
@@ -271,9 +271,9 @@ public final class ModelLibraryViewModel {
         if (row.state.get() == State.DOWNLOADING) {
             return;
         }
-        // Installed: its folder's name; a paused download: the repository's name, as its folder is called.
+        // Installed: its folder's name; a paused download: the name its pull installs as, as its folder is called.
         String name = row.folder.map(f -> f.getFileName().toString())
-                .orElse(row.source.isEmpty() ? row.name : row.source.replaceFirst("@.*", "").replaceFirst(".*/", ""));
+                .orElse(row.source.isEmpty() ? row.name : ModelLibrary.nameOf(row.source));
         background.execute(() -> {
             try {
                 library.remove(name);
@@ -286,6 +286,12 @@ public final class ModelLibraryViewModel {
     }
 
     private static String aboutOf(String source) {
-        return source.startsWith("folder:") ? "Imported from " + source.substring(7) : "From Hugging Face: " + source.replaceFirst("^hf:", "");
+        if (source.startsWith("folder:")) {
+            return "Imported from " + source.substring("folder:".length());
+        }
+        if (source.startsWith("url:")) {
+            return "From " + source.substring("url:".length()).replaceFirst("#.*$", "");
+        }
+        return "From Hugging Face: " + source.replaceFirst("^hf:", "");
     }
 }

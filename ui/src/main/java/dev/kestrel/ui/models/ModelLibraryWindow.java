@@ -22,7 +22,8 @@ import org.kordamp.ikonli.feather.Feather;
 
 /**
  * The models window: the catalog's models and the installed ones, each with Download, Pause,
- * Continue, Use or Remove and its progress; a field takes any Hugging Face id. Downloads go on when
+ * Continue, Use or Remove and its progress; a field takes any Hugging Face id, or the address of a
+ * model folder's .zip. Downloads go on when
  * it is closed.
  */
 public final class ModelLibraryWindow {
@@ -41,8 +42,8 @@ public final class ModelLibraryWindow {
 
         TextField id = new TextField();
         id.setId("model-id");
-        id.setPromptText("A Hugging Face id, such as onnx-community/Qwen3-0.6B-ONNX");
-        id.setAccessibleText("Hugging Face id of a model in the onnx-community layout");
+        id.setPromptText("A Hugging Face id, such as onnx-community/Qwen3-0.6B-ONNX, or a model's .zip address");
+        id.setAccessibleText("Hugging Face id of a model in the onnx-community layout, or the https address of a model folder's .zip");
         HBox.setHgrow(id, Priority.ALWAYS);
         Button get = Icons.beside(new Button("Download"), Feather.DOWNLOAD);
         get.setId("download-id");
