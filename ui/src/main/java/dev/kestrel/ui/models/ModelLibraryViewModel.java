@@ -196,11 +196,20 @@ public final class ModelLibraryViewModel {
             return;
         }
         Row row = rows.stream().filter(r -> r.source.equalsIgnoreCase(repo)).findFirst().orElseGet(() -> {
-            Row added = new Row(ModelLibrary.nameOf(repo), repo, aboutOf(ModelLibrary.sourceOf(repo)));
+            Row added = newRow(repo);
             rows.add(added);
             return added;
         });
         pull(row);
+    }
+
+    /** A row for a model typed in; one the library cannot read still gets a row, where its pull then says why. */
+    private static Row newRow(String spec) {
+        try {
+            return new Row(ModelLibrary.nameOf(spec), spec, aboutOf(ModelLibrary.sourceOf(spec)));
+        } catch (RuntimeException e) {
+            return new Row(spec, spec, "");
+        }
     }
 
     /** Downloads the row's model, or continues it where it stopped. */
