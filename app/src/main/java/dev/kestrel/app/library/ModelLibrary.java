@@ -103,18 +103,11 @@ public final class ModelLibrary {
         String source = "hf:" + repo;
         String name = repo.name();
         Path target = paths.models().resolve(name);
-        if (Files.exists(target)) {
-            String installedFrom = source(target).orElse("elsewhere");
-            if (installedFrom.equals(source)) {
-                return new Installed(name, target, Folders.size(target), source);
-            }
-            throw new AppException("a model named " + name + " is already installed (from " + installedFrom + "); remove it first with "
-                    + "kestrel models remove " + name);
+        Optional<Installed> already = alreadyInstalled(name, source);
+        if (already.isPresent()) {
+            return already.get();
         }
-        Path incoming = paths.models().resolve(INCOMING).resolve(name);
-        if (Files.isDirectory(incoming) && !source(incoming).orElse("").equals(source)) {
-            deleteTree(incoming); // a pull of another model by the same name, given up
-        }
+        Path incoming = incomingFor(name, source);
         List<RemoteFile> files = hub.files(repo, preference);
         try {
             Files.createDirectories(incoming);
@@ -162,18 +155,11 @@ public final class ModelLibrary {
         String name = ModelArchive.nameOf(fileName);
         String source = sourceOf(spec);
         Path target = paths.models().resolve(name);
-        if (Files.exists(target)) {
-            String installedFrom = source(target).orElse("elsewhere");
-            if (installedFrom.equals(source)) {
-                return new Installed(name, target, Folders.size(target), source);
-            }
-            throw new AppException("a model named " + name + " is already installed (from " + installedFrom + "); remove it first with "
-                    + "kestrel models remove " + name);
+        Optional<Installed> already = alreadyInstalled(name, source);
+        if (already.isPresent()) {
+            return already.get();
         }
-        Path incoming = paths.models().resolve(INCOMING).resolve(name);
-        if (Files.isDirectory(incoming) && !source(incoming).orElse("").equals(source)) {
-            deleteTree(incoming);
-        }
+        Path incoming = incomingFor(name, source);
         RemoteFile archive = new RemoteFile(ARCHIVE_FOLDER + "/" + ModelArchive.nameOf(fileName) + ".zip", url, -1, checksum);
         try {
             Files.createDirectories(incoming);
@@ -184,6 +170,32 @@ public final class ModelLibrary {
         downloader.fetch(List.of(archive), incoming, progress, stop);
         unpackInto(incoming.resolve(archive.path()), incoming, source);
         return install(incoming, target, source);
+    }
+
+    /**
+     * The model {@code name} when a pull of {@code source} installed it already; empty when it is not
+     * installed. Throws when another source's model has that name.
+     */
+    private Optional<Installed> alreadyInstalled(String name, String source) {
+        Path target = paths.models().resolve(name);
+        if (!Files.exists(target)) {
+            return Optional.empty();
+        }
+        String installedFrom = source(target).orElse("elsewhere");
+        if (installedFrom.equals(source)) {
+            return Optional.of(new Installed(name, target, Folders.size(target), source));
+        }
+        throw new AppException("a model named " + name + " is already installed (from " + installedFrom + "); remove it first with "
+                + "kestrel models remove " + name);
+    }
+
+    /** Where a pull of {@code source} builds {@code name}: what an unfinished pull of it left stays, to be continued. */
+    private Path incomingFor(String name, String source) {
+        Path incoming = paths.models().resolve(INCOMING).resolve(name);
+        if (Files.isDirectory(incoming) && !source(incoming).orElse("").equals(source)) {
+            deleteTree(incoming); // a pull of another model by the same name, given up
+        }
+        return incoming;
     }
 
     /** Unpacks {@code zip} into {@code incoming}, deletes it, and records the unpacked files with their checksums. */

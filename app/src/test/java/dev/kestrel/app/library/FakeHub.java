@@ -51,6 +51,13 @@ public final class FakeHub implements AutoCloseable {
         server.start();
     }
 
+    /** A model library in {@code paths} that pulls from this hub: four files at a time, as Kestrel does. */
+    public ModelLibrary library(dev.kestrel.app.AppPaths paths) {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        return new ModelLibrary(paths, new HuggingFace(client, endpoint(), java.util.Optional.empty()),
+                new Downloader(client, 4, java.util.Optional.empty()));
+    }
+
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }

@@ -7,7 +7,6 @@ import dev.kestrel.app.AppException;
 import dev.kestrel.app.AppPaths;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,8 +44,7 @@ class ModelArchiveTest {
     }
 
     ModelLibrary library() {
-        HttpClient client = HttpClient.newHttpClient();
-        return new ModelLibrary(paths, new HuggingFace(client, hub.endpoint(), Optional.empty()), new Downloader(client, 4, Optional.empty()));
+        return hub.library(paths);
     }
 
     String address(String file) {

@@ -9,7 +9,6 @@ import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.model.Variant;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,8 +45,7 @@ class ModelLibraryTest {
     }
 
     ModelLibrary library() {
-        HttpClient client = HttpClient.newHttpClient();
-        return new ModelLibrary(paths, new HuggingFace(client, hub.endpoint(), Optional.empty()), new Downloader(client, 4, Optional.empty()));
+        return hub.library(paths);
     }
 
     @Test

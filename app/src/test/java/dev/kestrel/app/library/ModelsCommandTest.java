@@ -86,9 +86,7 @@ class ModelsCommandTest {
 
         Run sized = kestrel("models", "catalog", "--sizes");
         assertThat(sized.status()).as(sized.err()).isZero();
-        String size = ModelLibrary.megabytes(new ModelLibrary(new dev.kestrel.app.AppPaths(home),
-                new HuggingFace(java.net.http.HttpClient.newHttpClient(), hub.endpoint(), java.util.Optional.empty()),
-                Downloader.standard()).downloadSize(FakeHub.REPO));
+        String size = ModelLibrary.megabytes(hub.library(new dev.kestrel.app.AppPaths(home)).downloadSize(FakeHub.REPO));
         assertThat(sized.out().lines().filter(l -> l.startsWith("Qwen3-0.6B ")).findFirst().orElseThrow()).contains(size);
         assertThat(sized.out().lines().filter(l -> l.startsWith("SmolVLM-256M-Instruct ")).findFirst().orElseThrow()).contains("  ?  ");
         assertThat(sized.err()).contains("kestrel: no size for SmolVLM-256M-Instruct: ");
