@@ -6,7 +6,7 @@ package dev.kestrel.inference;
  * problems with what the caller gave the engine (exit status 2 on the command line).
  */
 public sealed class InferenceException extends RuntimeException
-        permits ModelFolderException, InvalidRequestException {
+        permits ModelFolderException, InvalidRequestException, ClosingException {
 
     public InferenceException(String message) {
         super(message);

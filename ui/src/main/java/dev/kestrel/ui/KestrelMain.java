@@ -1,5 +1,6 @@
 package dev.kestrel.ui;
 
+import dev.kestrel.app.AppExit;
 import dev.kestrel.app.cli.KestrelCli;
 import java.util.Optional;
 
@@ -19,6 +20,8 @@ public final class KestrelMain {
                     + " or give it a command such as: kestrel ask \"hello\"");
             System.exit(2);
         }
+        AppExit.onSignals();
         DesktopApp.open();
+        AppExit.now(0); // the window has closed; a model may still be loading in the background
     }
 }

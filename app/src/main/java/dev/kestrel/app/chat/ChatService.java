@@ -474,7 +474,7 @@ public final class ChatService implements AutoCloseable {
         } catch (RuntimeException | OutOfMemoryError e) {
             Failure failure = Failure.of(e);
             LOG.log(System.Logger.Level.WARNING, "reply " + reply.replyId() + " failed", e);
-            recorder.fail();
+            recorder.fail(e);
             end(reply, listener, new ReplyEvent.Failed(failure.message(), recorder.text()));
         }
     }

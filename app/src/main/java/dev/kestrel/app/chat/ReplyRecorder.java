@@ -1,5 +1,6 @@
 package dev.kestrel.app.chat;
 
+import dev.kestrel.inference.ClosingException;
 import dev.kestrel.inference.generate.FinishReason;
 import dev.kestrel.inference.generate.GenerationEvent;
 import dev.kestrel.inference.generate.GenerationResult;
@@ -66,9 +67,13 @@ public final class ReplyRecorder {
         return end(result.text(), result.thinking(), status, metrics(result));
     }
 
-    /** Keeps what streamed before a failure, as failed. Returns whether it was saved. */
-    public boolean fail() {
-        return end(text.toString(), thinking.toString(), MessageStatus.FAILED, ReplyMetrics.NONE);
+    /**
+     * Keeps what streamed before {@code cause} stopped the reply: as failed, or as interrupted when
+     * Kestrel was closing ({@link ClosingException}). Returns whether it was saved.
+     */
+    public boolean fail(Throwable cause) {
+        MessageStatus status = cause instanceof ClosingException ? MessageStatus.INTERRUPTED : MessageStatus.FAILED;
+        return end(text.toString(), thinking.toString(), status, ReplyMetrics.NONE);
     }
 
     public long replyId() {

@@ -275,7 +275,7 @@ final class AskCommand implements Callable<Integer> {
             try {
                 result = answer(loaded, turn.earlier(), prompt, files, thinkingBudget(), sampling, out, !json, turn.recorder()::accept);
             } catch (RuntimeException e) {
-                turn.recorder().fail();
+                turn.recorder().fail(e);
                 throw e;
             }
             turn.recorder().finish(result);

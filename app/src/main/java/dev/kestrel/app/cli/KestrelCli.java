@@ -1,5 +1,6 @@
 package dev.kestrel.app.cli;
 
+import dev.kestrel.app.AppExit;
 import dev.kestrel.app.AppLogging;
 import dev.kestrel.app.AppPaths;
 import dev.kestrel.app.Failure;
@@ -40,11 +41,13 @@ public final class KestrelCli implements Runnable {
     InputStream in = System.in;
 
     public static void main(String[] args) {
+        AppExit.onSignals();
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         int status = run(args, new FileInputStream(FileDescriptor.in), out, err);
         out.flush();
-        System.exit(status);
+        System.exit(status); // the command's model is closed by now; signals take AppExit's way
+
     }
 
     /** Runs one command line with the given streams and returns its exit status; nothing escapes as a stack trace. */

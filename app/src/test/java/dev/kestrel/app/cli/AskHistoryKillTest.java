@@ -98,17 +98,19 @@ class AskHistoryKillTest {
         assertThat(completed).isPositive();
     }
 
-    private static Process ask(Path file, int run) throws IOException {
+    /** {@code kestrel ask --db FILE} in a child JVM, writing a long, seeded story (490 tokens, end of text ignored). */
+    static Process ask(Path file, int run) throws IOException {
         String launcher = ProcessHandle.current().info().command().orElse("java");
         List<String> command = List.of(launcher, "-cp", System.getProperty("java.class.path"), KestrelCli.class.getName(), "ask",
                 "--home", file.getParent().resolve("home").toString(), "--db", file.toString(),
                 "--model", BundledModels.defaultModel().toString(), "--max-tokens", "490", "--ignore-eos",
                 "--temperature", "1.5", "--seed", String.valueOf(run), "--hide-thinking", "Tell me story number " + run);
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(command).directory(file.getParent().toFile()) // where a JVM crash would leave its hs_err file
+                .redirectError(file.resolveSibling("stderr-" + run + ".txt").toFile()).start();
     }
 
     /** Reads the answer into {@code printed} until {@code characters} have come (-1: no limit), the end, or {@code millis}. */
-    private static void drain(Process process, StringBuilder printed, int characters, long millis) throws Exception {
+    static void drain(Process process, StringBuilder printed, int characters, long millis) throws Exception {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         InputStream out = process.getInputStream();
         byte[] buffer = new byte[256];

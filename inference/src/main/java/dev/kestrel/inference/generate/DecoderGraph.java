@@ -11,6 +11,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.kestrel.inference.InferenceException;
 import dev.kestrel.inference.ModelFolderException;
 import dev.kestrel.inference.model.ModelConfig;
+import dev.kestrel.inference.runtime.NativeWork;
 import dev.kestrel.inference.runtime.OrtRuntime;
 import dev.kestrel.inference.vision.ImageFeatures;
 import java.nio.ByteBuffer;
@@ -148,7 +149,7 @@ final class DecoderGraph implements AutoCloseable {
 
     private static void closeQuietly(OrtSession session, Exception failure) {
         try {
-            session.close();
+            NativeWork.free(session::close);
         } catch (OrtException closing) {
             failure.addSuppressed(closing);
         }
@@ -193,51 +194,55 @@ final class DecoderGraph implements AutoCloseable {
      * tokens in the chunk are replaced by feature rows {@code firstRow, firstRow + 1, ...} of
      * {@code images} (the rows of the image tokens before {@code from} are already in the cache).
      */
+    @SuppressWarnings("try") // the section is held, not used
     float[] forward(int[] ids, int from, int to, KvCache cache, Buffers buffers, ImageFeatures images, int firstRow) {
-        int count = to - from;
-        int past = cache.length();
-        Map<String, OnnxTensorLike> feed = new HashMap<>(cache.tensors());
-        List<AutoCloseable> owned = new ArrayList<>(6);
-        OrtSession.Result result = null;
-        try {
-            // A one-token step reuses its tensors; only the values in their direct buffers change.
-            OnnxTensor idTensor = count == 1 ? buffers.stepIds(env, ids[from]) : buffers.own(owned, idsTensor(ids, from, to, buffers));
-            if (embedSession == null) {
-                feed.put(INPUT_IDS, idTensor);
-            } else {
-                // [1, count, hidden], handed from one session to the other without leaving native memory
-                OrtSession.Result embeds = OrtRuntime.guarded(() -> embedSession.run(Map.of(INPUT_IDS, idTensor)));
-                owned.add(embeds);
-                OnnxTensor textEmbeds = (OnnxTensor) embeds.get(0);
-                feed.put(INPUTS_EMBEDS, images.countIn(ids, from, to) == 0 ? textEmbeds
-                        : buffers.own(owned, withImages(textEmbeds, ids, from, to, images, firstRow)));
+        // The process does not end while the step runs or before its tensors are freed (OrtRuntime).
+        try (NativeWork.Section section = NativeWork.enter()) {
+            int count = to - from;
+            int past = cache.length();
+            Map<String, OnnxTensorLike> feed = new HashMap<>(cache.tensors());
+            List<AutoCloseable> owned = new ArrayList<>(6);
+            OrtSession.Result result = null;
+            try {
+                // A one-token step reuses its tensors; only the values in their direct buffers change.
+                OnnxTensor idTensor = count == 1 ? buffers.stepIds(env, ids[from]) : buffers.own(owned, idsTensor(ids, from, to, buffers));
+                if (embedSession == null) {
+                    feed.put(INPUT_IDS, idTensor);
+                } else {
+                    // [1, count, hidden], handed from one session to the other without leaving native memory
+                    OrtSession.Result embeds = OrtRuntime.guarded(() -> embedSession.run(Map.of(INPUT_IDS, idTensor)));
+                    owned.add(embeds);
+                    OnnxTensor textEmbeds = (OnnxTensor) embeds.get(0);
+                    feed.put(INPUTS_EMBEDS, images.countIn(ids, from, to) == 0 ? textEmbeds
+                            : buffers.own(owned, withImages(textEmbeds, ids, from, to, images, firstRow)));
+                }
+                if (hasCacheBranch) {
+                    owned.add(put(feed, USE_CACHE_BRANCH, OnnxTensor.createTensor(env, new boolean[] {past > 0})));
+                }
+                int rows = count;
+                if (hasLogitsToKeep) {
+                    owned.add(put(feed, LOGITS_TO_KEEP, OnnxTensor.createTensor(env, 1L)));
+                    rows = 1;
+                }
+                owned.add(put(feed, ATTENTION_MASK, OnnxTensor.createTensor(env, buffers.ones(past + count), new long[] {1, past + count})));
+                if (hasPositionIds) {
+                    feed.put(POSITION_IDS, count == 1 ? buffers.stepPosition(env, past) : buffers.own(owned, positionsTensor(past, count, buffers)));
+                }
+                OnnxTensor logits = buffers.logits(env, rows, vocab, logitsType, owned); // [1, rows, vocab], written in place
+                long runStart = System.nanoTime();
+                result = OrtRuntime.guarded(() -> session.run(feed, presentSet, Map.of(LOGITS, logits)));
+                buffers.runNanos += System.nanoTime() - runStart;
+                cache.advance(result, count);
+                result = null;
+                return buffers.lastRow(vocab, logitsType);
+            } catch (OrtException e) {
+                throw new InferenceException("the decoder failed at position " + past + ": " + OrtRuntime.reason(e), e);
+            } finally {
+                if (result != null) {
+                    closeQuietly(result);
+                }
+                owned.forEach(DecoderGraph::closeQuietly);
             }
-            if (hasCacheBranch) {
-                owned.add(put(feed, USE_CACHE_BRANCH, OnnxTensor.createTensor(env, new boolean[] {past > 0})));
-            }
-            int rows = count;
-            if (hasLogitsToKeep) {
-                owned.add(put(feed, LOGITS_TO_KEEP, OnnxTensor.createTensor(env, 1L)));
-                rows = 1;
-            }
-            owned.add(put(feed, ATTENTION_MASK, OnnxTensor.createTensor(env, buffers.ones(past + count), new long[] {1, past + count})));
-            if (hasPositionIds) {
-                feed.put(POSITION_IDS, count == 1 ? buffers.stepPosition(env, past) : buffers.own(owned, positionsTensor(past, count, buffers)));
-            }
-            OnnxTensor logits = buffers.logits(env, rows, vocab, logitsType, owned); // [1, rows, vocab], written in place
-            long runStart = System.nanoTime();
-            result = OrtRuntime.guarded(() -> session.run(feed, presentSet, Map.of(LOGITS, logits)));
-            buffers.runNanos += System.nanoTime() - runStart;
-            cache.advance(result, count);
-            result = null;
-            return buffers.lastRow(vocab, logitsType);
-        } catch (OrtException e) {
-            throw new InferenceException("the decoder failed at position " + past + ": " + OrtRuntime.reason(e), e);
-        } finally {
-            if (result != null) {
-                result.close();
-            }
-            owned.forEach(DecoderGraph::closeQuietly);
         }
     }
 
@@ -278,7 +283,7 @@ final class DecoderGraph implements AutoCloseable {
 
     private static void closeQuietly(AutoCloseable resource) {
         try {
-            resource.close();
+            NativeWork.free(resource::close);
         } catch (Exception e) {
             throw new InferenceException("cannot free a tensor: " + e.getMessage(), e);
         }
@@ -308,9 +313,9 @@ final class DecoderGraph implements AutoCloseable {
     @Override
     public void close() {
         try {
-            session.close();
+            NativeWork.free(session::close);
             if (embedSession != null) {
-                embedSession.close();
+                NativeWork.free(embedSession::close);
             }
         } catch (OrtException e) {
             throw new InferenceException("cannot close the decoder session: " + OrtRuntime.reason(e), e);
@@ -410,7 +415,7 @@ final class DecoderGraph implements AutoCloseable {
             stepId.close();
             stepPosition.close();
             if (stepLogitsTensor != null) {
-                stepLogitsTensor.close();
+                NativeWork.free(stepLogitsTensor::close);
             }
         }
     }
@@ -432,7 +437,7 @@ final class DecoderGraph implements AutoCloseable {
         @Override
         public void close() {
             if (tensor != null) {
-                tensor.close();
+                NativeWork.free(tensor::close);
             }
         }
     }

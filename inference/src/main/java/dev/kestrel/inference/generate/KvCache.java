@@ -3,6 +3,8 @@ package dev.kestrel.inference.generate;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtSession;
+import dev.kestrel.inference.runtime.NativeWork;
+import dev.kestrel.inference.runtime.OrtRuntime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,10 +61,11 @@ final class KvCache implements AutoCloseable {
     @Override
     public void close() {
         if (owner != null) {
-            owner.close();
+            OrtSession.Result freed = owner;
+            NativeWork.free(freed::close);
             owner = null;
         }
-        initial.forEach(OnnxTensor::close);
+        initial.forEach(tensor -> NativeWork.free(tensor::close));
         initial.clear();
         past.clear();
     }

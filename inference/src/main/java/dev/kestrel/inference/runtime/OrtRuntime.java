@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The process-wide ONNX Runtime environment and how Kestrel opens sessions on it, on the execution
@@ -26,22 +24,6 @@ public final class OrtRuntime {
             // ONNX Runtime's warnings go to stderr from native code; only errors are worth a person's attention there.
             OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "kestrel");
 
-    /** How long the process waits at exit for ONNX Runtime calls still running. */
-    static final long EXIT_WAIT_SECONDS = 20;
-
-    /**
-     * Native calls in flight hold this shared. At exit a hook refuses new ones and takes it
-     * exclusively: ONNX Runtime's globals are destroyed when the process ends, and a session still
-     * being created or run then crashes the JVM (SIGSEGV in libonnxruntime.so, seen when the
-     * window was closed while the model loaded).
-     */
-    private static final ReentrantReadWriteLock IN_NATIVE = new ReentrantReadWriteLock();
-    private static volatile boolean exiting;
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(OrtRuntime::drainAtExit, "kestrel-onnxruntime-exit"));
-    }
-
     private OrtRuntime() {}
 
     /** A call into ONNX Runtime. */
@@ -49,27 +31,11 @@ public final class OrtRuntime {
         T call() throws OrtException;
     }
 
-    /** Runs {@code call} unless the process is exiting, which then waits for it to return. */
+    /** Runs {@code call} as {@link NativeWork}: refused once the process is ending, which waits for it to return. */
+    @SuppressWarnings("try") // the section is held, not used
     public static <T> T guarded(NativeCall<T> call) throws OrtException {
-        if (exiting || !IN_NATIVE.readLock().tryLock()) {
-            throw new InferenceException("Kestrel is closing");
-        }
-        try {
-            if (exiting) {
-                throw new InferenceException("Kestrel is closing");
-            }
+        try (NativeWork.Section section = NativeWork.enter()) {
             return call.call();
-        } finally {
-            IN_NATIVE.readLock().unlock();
-        }
-    }
-
-    private static void drainAtExit() {
-        exiting = true;
-        try {
-            IN_NATIVE.writeLock().tryLock(EXIT_WAIT_SECONDS, TimeUnit.SECONDS); // held until the process ends
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -90,31 +56,35 @@ public final class OrtRuntime {
     }
 
     /** Opens an ONNX graph on the planned provider, or on the CPU when that provider cannot load it. */
+    @SuppressWarnings("try") // the section is held, not used
     public static Opened open(Path graph, int threads, Devices.Plan plan) {
-        if (!Files.isRegularFile(graph)) {
-            throw new ModelFolderException("model file '" + graph + "' does not exist");
-        }
-        if (plan.usesAccelerator()) {
-            try (OrtSession.SessionOptions options = options(threads)) {
-                if (plan.epDevice().isPresent()) {
-                    options.addExecutionProvider(List.of(plan.epDevice().get()), Map.of());
-                } else {
-                    switch (plan.builtIn().orElseThrow()) {
-                        case CUDA -> options.addCUDA();
-                        case DIRECT_ML -> options.addDirectML(0);
-                        case ROCM -> options.addROCM();
-                        case CORE_ML -> options.addCoreML();
-                        default -> throw new IllegalStateException("no session option for " + plan.provider());
-                    }
-                }
-                return new Opened(guarded(() -> ENVIRONMENT.createSession(graph.toString(), options)), plan);
-            } catch (OrtException e) {
-                Devices.Plan cpu = plan.fallBack(plan.provider() + " could not load " + graph.getFileName() + " (" + reason(e)
-                        + "); running on the CPU");
-                return new Opened(createCpuSession(graph, threads), cpu);
+        // Options and sessions are made and freed inside one section: the process does not end midway.
+        try (NativeWork.Section section = NativeWork.enter()) {
+            if (!Files.isRegularFile(graph)) {
+                throw new ModelFolderException("model file '" + graph + "' does not exist");
             }
+            if (plan.usesAccelerator()) {
+                try (OrtSession.SessionOptions options = options(threads)) {
+                    if (plan.epDevice().isPresent()) {
+                        options.addExecutionProvider(List.of(plan.epDevice().get()), Map.of());
+                    } else {
+                        switch (plan.builtIn().orElseThrow()) {
+                            case CUDA -> options.addCUDA();
+                            case DIRECT_ML -> options.addDirectML(0);
+                            case ROCM -> options.addROCM();
+                            case CORE_ML -> options.addCoreML();
+                            default -> throw new IllegalStateException("no session option for " + plan.provider());
+                        }
+                    }
+                    return new Opened(guarded(() -> ENVIRONMENT.createSession(graph.toString(), options)), plan);
+                } catch (OrtException e) {
+                    Devices.Plan cpu = plan.fallBack(plan.provider() + " could not load " + graph.getFileName() + " (" + reason(e)
+                            + "); running on the CPU");
+                    return new Opened(createCpuSession(graph, threads), cpu);
+                }
+            }
+            return new Opened(createCpuSession(graph, threads), plan);
         }
-        return new Opened(createCpuSession(graph, threads), plan);
     }
 
     private static OrtSession.SessionOptions options(int threads) throws OrtException {

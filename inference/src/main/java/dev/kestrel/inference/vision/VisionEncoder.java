@@ -12,6 +12,7 @@ import dev.kestrel.inference.ModelFolderException;
 import dev.kestrel.inference.generate.Cancellation;
 import dev.kestrel.inference.model.VisionConfig;
 import dev.kestrel.inference.runtime.Devices;
+import dev.kestrel.inference.runtime.NativeWork;
 import dev.kestrel.inference.runtime.OrtRuntime;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -86,7 +87,7 @@ public final class VisionEncoder implements AutoCloseable {
                     batchSize);
         } catch (OrtException | RuntimeException e) {
             try {
-                opened.session().close();
+                NativeWork.free(opened.session()::close);
             } catch (OrtException closing) {
                 e.addSuppressed(closing);
             }
@@ -181,36 +182,40 @@ public final class VisionEncoder implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("try") // the section is held, not used
     private void run(Batch batch, float[] features, int tokens, int hidden, boolean measure) {
-        int count = batch.end - batch.start;
-        int side = config.tileSize();
-        Map<String, OnnxTensor> feed = new HashMap<>();
-        long start = System.nanoTime();
-        try {
-            long[] shape = {1, count, 3, side, side};
-            feed.put(PIXEL_VALUES, pixelType == OnnxJavaType.FLOAT16
-                    ? OnnxTensor.createTensor(env, batch.halves(), shape, OnnxJavaType.FLOAT16)
-                    : OnnxTensor.createTensor(env, batch.floats.duplicate(), shape)); // direct: no copy
-            if (hasMask) {
-                feed.put(PIXEL_ATTENTION_MASK, OnnxTensor.createTensor(env, batch.mask(count, side), new long[] {1, count, side, side},
-                        OnnxJavaType.BOOL));
-            }
-            try (OrtSession.Result result = OrtRuntime.guarded(() -> session.run(feed))) {
-                OnnxTensor out = (OnnxTensor) result.get(IMAGE_FEATURES).orElseThrow();
-                long[] outShape = out.getInfo().getShape(); // [tiles, tokens, hidden]
-                if (outShape.length != 3 || outShape[0] != count || outShape[1] != tokens || outShape[2] != hidden) {
-                    throw new ModelFolderException("the vision encoder gave image features of shape " + Arrays.toString(outShape) + " for "
-                            + count + " tiles; the model folder's configs promise [" + count + ", " + tokens + ", " + hidden + "]");
+        // The process does not end while the batch runs or before its tensors are freed (OrtRuntime).
+        try (NativeWork.Section section = NativeWork.enter()) {
+            int count = batch.end - batch.start;
+            int side = config.tileSize();
+            Map<String, OnnxTensor> feed = new HashMap<>();
+            long start = System.nanoTime();
+            try {
+                long[] shape = {1, count, 3, side, side};
+                feed.put(PIXEL_VALUES, pixelType == OnnxJavaType.FLOAT16
+                        ? OnnxTensor.createTensor(env, batch.halves(), shape, OnnxJavaType.FLOAT16)
+                        : OnnxTensor.createTensor(env, batch.floats.duplicate(), shape)); // direct: no copy
+                if (hasMask) {
+                    feed.put(PIXEL_ATTENTION_MASK, OnnxTensor.createTensor(env, batch.mask(count, side), new long[] {1, count, side, side},
+                            OnnxJavaType.BOOL));
                 }
-                out.getFloatBuffer().get(features, batch.start * tokens * hidden, count * tokens * hidden);
+                try (OrtSession.Result result = OrtRuntime.guarded(() -> session.run(feed))) {
+                    OnnxTensor out = (OnnxTensor) result.get(IMAGE_FEATURES).orElseThrow();
+                    long[] outShape = out.getInfo().getShape(); // [tiles, tokens, hidden]
+                    if (outShape.length != 3 || outShape[0] != count || outShape[1] != tokens || outShape[2] != hidden) {
+                        throw new ModelFolderException("the vision encoder gave image features of shape " + Arrays.toString(outShape) + " for "
+                                + count + " tiles; the model folder's configs promise [" + count + ", " + tokens + ", " + hidden + "]");
+                    }
+                    out.getFloatBuffer().get(features, batch.start * tokens * hidden, count * tokens * hidden);
+                }
+            } catch (OrtException e) {
+                throw new InferenceException("the vision encoder failed: " + OrtRuntime.reason(e), e);
+            } finally {
+                feed.values().forEach(tensor -> NativeWork.free(tensor::close));
             }
-        } catch (OrtException e) {
-            throw new InferenceException("the vision encoder failed: " + OrtRuntime.reason(e), e);
-        } finally {
-            feed.values().forEach(OnnxTensor::close);
-        }
-        if (measure) {
-            auto.measured(count, (System.nanoTime() - start) / 1e6);
+            if (measure) {
+                auto.measured(count, (System.nanoTime() - start) / 1e6);
+            }
         }
     }
 
@@ -218,7 +223,7 @@ public final class VisionEncoder implements AutoCloseable {
     public void close() {
         writer.shutdownNow();
         try {
-            session.close();
+            NativeWork.free(session::close);
         } catch (OrtException e) {
             throw new InferenceException("cannot close the vision encoder: " + OrtRuntime.reason(e), e);
         }
