@@ -109,9 +109,9 @@ class DebPackageIT {
             assertThat(Files.readString(home.resolve("window.log"))).as("nothing on the console").isEmpty();
         } finally {
             // Closed at once, while the model is likely still loading. It should end as a SIGTERM'd JVM
-            // does (143). One CI run in three ended with 134, a JVM crash, after ONNX Runtime calls
-            // were made to finish before exit; not reproduced on demand yet. Until it is understood,
-            // a crash's log is kept in target/crash and reported, not failed on.
+            // does (143). One CI run in three used to end with 134, a JVM crash: ONNX Runtime's own
+            // shutdown hook released its environment under the loading session (ADR 0015). Should it
+            // happen again, the crash's log is kept in target/crash and reported, not failed on.
             app.destroy();
             if (!app.waitFor(30, TimeUnit.SECONDS)) {
                 app.destroyForcibly();
