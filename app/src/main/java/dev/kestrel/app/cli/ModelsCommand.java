@@ -82,7 +82,7 @@ final class ModelsCommand implements Runnable {
                 models.out().printf(Locale.ROOT, "%-24s %-7s %s%-38s %s%s%n", entry.name(), can, size, entry.repo(), entry.about(),
                         installed.contains("hf:" + entry.repo()) ? " (installed)" : "");
             }
-            models.out().println("Pull one with: kestrel models pull NAME (or any owner/name on Hugging Face in the onnx-community layout)");
+            models.out().println("Pull one with: kestrel models pull NAME (or any owner/name on Hugging Face in the onnx-community layout, or the https address of a model folder's .zip)");
             return 0;
         }
     }
