@@ -20,9 +20,10 @@ public final class OrtRuntime {
 
     public static final String CPU_PROVIDER = "CPUExecutionProvider";
 
-    private static final OrtEnvironment ENVIRONMENT =
-            // ONNX Runtime's warnings go to stderr from native code; only errors are worth a person's attention there.
-            OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "kestrel");
+    private static final OrtEnvironment ENVIRONMENT = createEnvironment();
+
+    /** Stack for the thread that creates the environment (see {@link #createEnvironment}). */
+    static final long CREATE_STACK_BYTES = 64L << 20;
 
     private OrtRuntime() {}
 
@@ -36,6 +37,52 @@ public final class OrtRuntime {
     public static <T> T guarded(NativeCall<T> call) throws OrtException {
         try (NativeWork.Section section = NativeWork.enter()) {
             return call.call();
+        }
+    }
+
+    /**
+     * Creates ONNX Runtime's environment on a thread of its own with a large stack. Creating it
+     * recurses about 12,000 native frames deep, close to the 1 MB a Java thread has by default: a
+     * core dump of {@code kestrel ask} dying with SIGSEGV at start (exit 139, no JVM crash log)
+     * showed {@code OrtEnvironment.createHandle} overflowing the main thread's stack. The stack is
+     * reserved, not used; only the pages touched are.
+     */
+    private static OrtEnvironment createEnvironment() {
+        // Not a lambda: that would be a method of this class, which is still being initialized, and
+        // the new thread would wait for that initialization while it waits for the thread.
+        EnvironmentCreator creator = new EnvironmentCreator();
+        Thread thread = new Thread(null, creator, "kestrel-onnxruntime-environment", CREATE_STACK_BYTES);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (creator.failed != null) {
+            throw creator.failed;
+        }
+        return creator.created;
+    }
+
+    private static final class EnvironmentCreator implements Runnable {
+        private OrtEnvironment created;
+        private RuntimeException failed;
+
+        @Override
+        public void run() {
+            try {
+                // ONNX Runtime's warnings go to stderr from native code; only errors are worth a person's attention there.
+                created = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "kestrel");
+            } catch (RuntimeException e) {
+                failed = e;
+            }
         }
     }
 
