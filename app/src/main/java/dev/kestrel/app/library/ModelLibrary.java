@@ -150,9 +150,7 @@ public final class ModelLibrary {
      */
     private Installed pullArchive(String spec, Downloader.Progress progress, AtomicBoolean stop) {
         URI url = ModelArchive.address(spec);
-        Optional<Checksum> checksum = ModelArchive.checksum(spec);
-        String fileName = url.getPath().substring(url.getPath().lastIndexOf('/') + 1);
-        String name = ModelArchive.nameOf(fileName);
+        String name = nameOf(spec);
         String source = sourceOf(spec);
         Path target = paths.models().resolve(name);
         Optional<Installed> already = alreadyInstalled(name, source);
@@ -160,7 +158,7 @@ public final class ModelLibrary {
             return already.get();
         }
         Path incoming = incomingFor(name, source);
-        RemoteFile archive = new RemoteFile(ARCHIVE_FOLDER + "/" + ModelArchive.nameOf(fileName) + ".zip", url, -1, checksum);
+        RemoteFile archive = new RemoteFile(ARCHIVE_FOLDER + "/" + name + ".zip", url, -1, ModelArchive.checksum(spec));
         try {
             Files.createDirectories(incoming);
             writeSource(incoming, source, List.of(archive));

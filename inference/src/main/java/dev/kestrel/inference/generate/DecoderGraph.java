@@ -196,7 +196,7 @@ final class DecoderGraph implements AutoCloseable {
      */
     @SuppressWarnings("try") // the section is held, not used
     float[] forward(int[] ids, int from, int to, KvCache cache, Buffers buffers, ImageFeatures images, int firstRow) {
-        // The process does not end while the step runs or before its tensors are freed (OrtRuntime).
+        // The process does not end while the step runs or before its tensors are freed (NativeWork).
         try (NativeWork.Section section = NativeWork.enter()) {
             int count = to - from;
             int past = cache.length();
@@ -210,7 +210,7 @@ final class DecoderGraph implements AutoCloseable {
                     feed.put(INPUT_IDS, idTensor);
                 } else {
                     // [1, count, hidden], handed from one session to the other without leaving native memory
-                    OrtSession.Result embeds = OrtRuntime.guarded(() -> embedSession.run(Map.of(INPUT_IDS, idTensor)));
+                    OrtSession.Result embeds = embedSession.run(Map.of(INPUT_IDS, idTensor));
                     owned.add(embeds);
                     OnnxTensor textEmbeds = (OnnxTensor) embeds.get(0);
                     feed.put(INPUTS_EMBEDS, images.countIn(ids, from, to) == 0 ? textEmbeds
@@ -230,7 +230,7 @@ final class DecoderGraph implements AutoCloseable {
                 }
                 OnnxTensor logits = buffers.logits(env, rows, vocab, logitsType, owned); // [1, rows, vocab], written in place
                 long runStart = System.nanoTime();
-                result = OrtRuntime.guarded(() -> session.run(feed, presentSet, Map.of(LOGITS, logits)));
+                result = session.run(feed, presentSet, Map.of(LOGITS, logits));
                 buffers.runNanos += System.nanoTime() - runStart;
                 cache.advance(result, count);
                 result = null;

@@ -27,19 +27,6 @@ public final class OrtRuntime {
 
     private OrtRuntime() {}
 
-    /** A call into ONNX Runtime. */
-    public interface NativeCall<T> {
-        T call() throws OrtException;
-    }
-
-    /** Runs {@code call} as {@link NativeWork}: refused once the process is ending, which waits for it to return. */
-    @SuppressWarnings("try") // the section is held, not used
-    public static <T> T guarded(NativeCall<T> call) throws OrtException {
-        try (NativeWork.Section section = NativeWork.enter()) {
-            return call.call();
-        }
-    }
-
     /**
      * Creates ONNX Runtime's environment on a thread of its own with a large stack. Creating it
      * recurses about 12,000 native frames deep, close to the 1 MB a Java thread has by default: a
@@ -123,7 +110,7 @@ public final class OrtRuntime {
                             default -> throw new IllegalStateException("no session option for " + plan.provider());
                         }
                     }
-                    return new Opened(guarded(() -> ENVIRONMENT.createSession(graph.toString(), options)), plan);
+                    return new Opened(ENVIRONMENT.createSession(graph.toString(), options), plan);
                 } catch (OrtException e) {
                     Devices.Plan cpu = plan.fallBack(plan.provider() + " could not load " + graph.getFileName() + " (" + reason(e)
                             + "); running on the CPU");
@@ -144,7 +131,7 @@ public final class OrtRuntime {
 
     private static OrtSession createCpuSession(Path graph, int threads) {
         try (OrtSession.SessionOptions options = options(threads)) {
-            return guarded(() -> ENVIRONMENT.createSession(graph.toString(), options));
+            return ENVIRONMENT.createSession(graph.toString(), options);
         } catch (OrtException e) {
             String reason = reason(e);
             if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF

@@ -184,7 +184,7 @@ public final class VisionEncoder implements AutoCloseable {
 
     @SuppressWarnings("try") // the section is held, not used
     private void run(Batch batch, float[] features, int tokens, int hidden, boolean measure) {
-        // The process does not end while the batch runs or before its tensors are freed (OrtRuntime).
+        // The process does not end while the batch runs or before its tensors are freed (NativeWork).
         try (NativeWork.Section section = NativeWork.enter()) {
             int count = batch.end - batch.start;
             int side = config.tileSize();
@@ -199,7 +199,7 @@ public final class VisionEncoder implements AutoCloseable {
                     feed.put(PIXEL_ATTENTION_MASK, OnnxTensor.createTensor(env, batch.mask(count, side), new long[] {1, count, side, side},
                             OnnxJavaType.BOOL));
                 }
-                try (OrtSession.Result result = OrtRuntime.guarded(() -> session.run(feed))) {
+                try (OrtSession.Result result = session.run(feed)) {
                     OnnxTensor out = (OnnxTensor) result.get(IMAGE_FEATURES).orElseThrow();
                     long[] outShape = out.getInfo().getShape(); // [tiles, tokens, hidden]
                     if (outShape.length != 3 || outShape[0] != count || outShape[1] != tokens || outShape[2] != hidden) {
