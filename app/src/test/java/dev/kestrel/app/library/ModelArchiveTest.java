@@ -83,7 +83,11 @@ class ModelArchiveTest {
                 .hasSameBinaryContentAs(ModelLibraryTest.QWEN3.resolve("tokenizer.json"));
         assertThat(folder.resolve("__MACOSX")).doesNotExist();
         assertThat(folder.resolve(ModelLibrary.ARCHIVE_FOLDER)).as("the archive is gone once unpacked").doesNotExist();
-        assertThat(hub.requests).anyMatch(r -> r.endsWith("my-model.zip bytes=50000-"));
+        // Continued from what the part held: the hub cut the answer after 50,000 bytes, of which the
+        // client may have received fewer before the connection closed (once, 49,071).
+        assertThat(hub.requests).anyMatch(r -> r.matches(".*/my-model\\.zip bytes=(\\d+)-")
+                && Integer.parseInt(r.replaceFirst(".* bytes=(\\d+)-", "$1")) > 0
+                && Integer.parseInt(r.replaceFirst(".* bytes=(\\d+)-", "$1")) <= 50_000);
         assertThat(library().verify("my-model")).isEmpty();
         assertThat(library().installed()).extracting(ModelLibrary.Installed::source).containsExactly(installed.source());
         assertThat(ModelLibrary.specOf(installed.source())).isEqualTo(address("my-model.zip") + "#sha256=" + sha);
