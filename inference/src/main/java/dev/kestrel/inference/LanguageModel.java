@@ -68,17 +68,36 @@ public final class LanguageModel implements AutoCloseable {
     public static LanguageModel load(Path dir, EngineOptions options) {
         long start = System.nanoTime();
         ModelFolder folder = ModelFolder.open(dir);
-        ModelFolder.DecoderChoice decoder = folder.chooseDecoder(options.variant(), EngineOptions.CPU_PREFERENCE);
+        Devices.Plan plan = Devices.plan(options.device(), Devices.discover(options.pluginFolders()));
+        return load(folder, options, plan, start);
+    }
+
+    /**
+     * Loads {@code folder} to run as {@code plan} says, in the variant best for that device unless one is
+     * asked for. When the device's provider cannot load the decoder, the model runs on the CPU, in the
+     * variant best for the CPU, and {@link #plan()} says why.
+     */
+    static LanguageModel load(ModelFolder folder, EngineOptions options, Devices.Plan plan, long start) {
+        ModelFolder.DecoderChoice decoder = folder.chooseDecoder(options.variant(), EngineOptions.preference(plan));
         Optional<ChatTemplate> template = ChatTemplate.find(folder.root(), folder.tokenizerConfig());
         ModelFamily family = ModelFamily.of(folder);
         Tokenizer tokenizer = Tokenizer.load(folder.tokenizerFile());
         TextGenerator generator = null;
         try {
             Set<Integer> stopIds = stopIds(folder, tokenizer);
-            Devices.Plan plan = Devices.plan(options.device(), Devices.discover(options.pluginFolders()));
             generator = TextGenerator.open(decoder, folder.config(), tokenizer, stopIds, options.threads(), plan);
+            if (generator.plan().fallbackReason().isPresent() && plan.kind() != DeviceKind.CPU && options.variant().isEmpty()) {
+                ModelFolder.DecoderChoice forCpu = folder.chooseDecoder(Optional.empty(), EngineOptions.CPU_PREFERENCE);
+                if (!forCpu.equals(decoder)) {
+                    Devices.Plan cpu = generator.plan();
+                    generator.close();
+                    generator = null;
+                    decoder = forCpu;
+                    generator = TextGenerator.open(decoder, folder.config(), tokenizer, stopIds, options.threads(), cpu);
+                }
+            }
             Optional<ImagePipeline> images = Optional.empty();
-            Optional<Path> encoder = folder.chooseVisionEncoder(options.variant(), EngineOptions.CPU_PREFERENCE);
+            Optional<Path> encoder = folder.chooseVisionEncoder(options.variant(), EngineOptions.preference(plan));
             if (encoder.isPresent()) {
                 VisionConfig vision = folder.vision().orElseThrow();
                 checkImageToken(folder, tokenizer, family, vision);

@@ -3,6 +3,8 @@ package dev.kestrel.app.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kestrel.app.AppPaths;
+import dev.kestrel.inference.EngineOptions;
+import dev.kestrel.inference.model.Variant;
 import dev.kestrel.inference.runtime.DeviceKind;
 import dev.kestrel.inference.runtime.Devices;
 import java.io.PrintWriter;
@@ -43,7 +45,9 @@ final class DevicesCommand implements Callable<Integer> {
             folders.forEach(f -> searched.add(f.toString()));
             ArrayNode problems = root.putArray("plugin_problems");
             Devices.pluginProblems().forEach(problems::add);
-            root.putObject("auto").put("provider", auto.provider()).put("kind", auto.kind().label());
+            ObjectNode chosen = root.putObject("auto").put("provider", auto.provider()).put("kind", auto.kind().label());
+            ArrayNode variants = chosen.putArray("variants");
+            EngineOptions.preference(auto).forEach(v -> variants.add(v.label()));
             out.println(JsonLines.write(root));
         } else {
             out.println("Execution providers built in: " + String.join(", ", Devices.builtInProviders()));
@@ -53,6 +57,8 @@ final class DevicesCommand implements Callable<Integer> {
             folders.forEach(f -> out.println("  " + f));
             Devices.pluginProblems().forEach(p -> out.println("  not loaded: " + p));
             out.println("--device auto uses: " + auto.provider() + " (" + auto.kind().label() + ")");
+            out.println("Weights it prefers, best first: "
+                    + String.join(", ", EngineOptions.preference(auto).stream().map(Variant::label).toList()));
         }
         out.flush();
         return 0;

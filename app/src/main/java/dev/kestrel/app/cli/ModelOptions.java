@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 /** Which model to load and how: the options {@code ask} and {@code bench} share. */
 final class ModelOptions {
 
+    /** {@code --device}'s values, lower-case as users type them. */
     enum Device {
         auto, cpu, gpu, npu;
 

@@ -3,7 +3,6 @@ package dev.kestrel.app.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kestrel.app.AppException;
 import dev.kestrel.app.library.ModelLibrary;
-import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.model.Variant;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -128,13 +127,18 @@ final class ModelsCommand implements Runnable {
         String repo;
 
         @Option(names = "--variant", paramLabel = "NAME",
-                description = "Weights to fetch: q4, fp32, fp16, int8, q4f16, ... (default: the best for the CPU, q4 first).")
+                description = "Weights to fetch: q4, fp32, fp16, int8, q4f16, ... (default: the best for the device, "
+                        + "q4 first on the CPU, q4f16 on CUDA and DirectML GPUs, fp16 on NPUs and CoreML).")
         String variant;
+
+        @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
+                description = "The device the model is for, when no --variant is given: auto (what --device auto runs on here), cpu, gpu or npu.")
+        ModelOptions.Device device;
 
         @Override
         public Integer call() {
-            List<Variant> preference = variant == null ? EngineOptions.CPU_PREFERENCE : List.of(Variant.fromLabel(variant)
-                    .orElseThrow(() -> new AppException("unknown --variant '" + variant + "'")));
+            List<Variant> preference = variant == null ? ModelLibrary.preferenceFor(device.kind(), models.cli.paths())
+                    : List.of(Variant.fromLabel(variant).orElseThrow(() -> new AppException("unknown --variant '" + variant + "'")));
             AtomicBoolean stop = new AtomicBoolean();
             Thread pause = new Thread(() -> stop.set(true), "kestrel-pull-stop");
             Runtime.getRuntime().addShutdownHook(pause); // Ctrl+C leaves the parts, to be continued

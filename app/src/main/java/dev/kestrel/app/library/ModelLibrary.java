@@ -12,6 +12,8 @@ import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.LanguageModel;
 import dev.kestrel.inference.model.ModelFolder;
 import dev.kestrel.inference.model.Variant;
+import dev.kestrel.inference.runtime.DeviceKind;
+import dev.kestrel.inference.runtime.Devices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -52,15 +55,43 @@ public final class ModelLibrary {
     private final AppPaths paths;
     private final HuggingFace hub;
     private final Downloader downloader;
+    private final Supplier<List<Variant>> preference;
 
+    /** A library that fetches each graph in the variant best for the CPU. */
     public ModelLibrary(AppPaths paths, HuggingFace hub, Downloader downloader) {
+        this(paths, hub, downloader, () -> EngineOptions.CPU_PREFERENCE);
+    }
+
+    /** A library that fetches each graph in the first variant of {@code preference} the repository has. */
+    public ModelLibrary(AppPaths paths, HuggingFace hub, Downloader downloader, Supplier<List<Variant>> preference) {
         this.paths = paths;
         this.hub = hub;
         this.downloader = downloader;
+        this.preference = preference;
     }
 
+    /**
+     * The library in {@code paths}, fetching from Hugging Face the variant best for the device that
+     * {@code --device auto} chooses on this machine (asked of ONNX Runtime on the first pull, not before).
+     */
     public static ModelLibrary standard(AppPaths paths) {
-        return new ModelLibrary(paths, HuggingFace.standard(), Downloader.standard());
+        Supplier<List<Variant>> here = new Supplier<>() {
+            private List<Variant> found;
+
+            @Override
+            public synchronized List<Variant> get() {
+                if (found == null) {
+                    found = preferenceFor(DeviceKind.AUTO, paths);
+                }
+                return found;
+            }
+        };
+        return new ModelLibrary(paths, HuggingFace.standard(), Downloader.standard(), here);
+    }
+
+    /** The variants to fetch, best first, for a model that is to run on {@code device} here. */
+    public static List<Variant> preferenceFor(DeviceKind device, AppPaths paths) {
+        return EngineOptions.preference(Devices.plan(device, Devices.discover(paths.providerFolders())));
     }
 
     public List<Installed> installed() {
@@ -126,21 +157,21 @@ public final class ModelLibrary {
     }
 
     /**
-     * How many bytes a pull of {@code spec} would fetch, with each graph in the variant best for the
-     * CPU: one listing of the repository, nothing downloaded. Throws when the Hub cannot be reached.
+     * How many bytes a pull of {@code spec} would fetch, with each graph in the variant best for this
+     * library's device: one listing of the repository, nothing downloaded. Throws when the Hub cannot be reached.
      */
     public long downloadSize(String spec) {
         if (ModelArchive.isAddress(spec)) {
             return -1;
         }
         HuggingFace.Repo repo = HuggingFace.Repo.parse(ModelCatalog.repository(spec));
-        List<RemoteFile> files = hub.files(repo, EngineOptions.CPU_PREFERENCE);
+        List<RemoteFile> files = hub.files(repo, preference.get());
         return files.stream().anyMatch(f -> f.size() < 0) ? -1 : files.stream().mapToLong(RemoteFile::size).sum();
     }
 
-    /** Like {@link #pull(String, List, Downloader.Progress, AtomicBoolean)}, with each graph in the variant best for the CPU. */
+    /** Like {@link #pull(String, List, Downloader.Progress, AtomicBoolean)}, with each graph in the variant best for this library's device. */
     public Installed pull(String spec, Downloader.Progress progress, AtomicBoolean stop) {
-        return pull(spec, EngineOptions.CPU_PREFERENCE, progress, stop);
+        return pull(spec, preference.get(), progress, stop);
     }
 
     /**

@@ -114,7 +114,9 @@ class AskCommandTest {
         assertThat(devices.get("devices").toString()).contains("CPUExecutionProvider");
         assertThat(devices.get("auto").get("provider").asText()).isEqualTo("CPUExecutionProvider");
         assertThat(devices.get("plugin_folders").toString()).contains(home.resolve("providers").toString().replace("\\", "\\\\"));
-        assertThat(CliRun.of("devices", "--home", home.toString()).out()).contains("--device auto uses: CPUExecutionProvider (cpu)");
+        assertThat(devices.get("auto").get("variants").get(0).asText()).isEqualTo("q4");
+        assertThat(CliRun.of("devices", "--home", home.toString()).out()).contains("--device auto uses: CPUExecutionProvider (cpu)")
+                .contains("Weights it prefers, best first: q4, fp32, quantized,");
     }
 
     @Test

@@ -53,9 +53,14 @@ public final class FakeHub implements AutoCloseable {
 
     /** A model library in {@code paths} that pulls from this hub: four files at a time, as Kestrel does. */
     public ModelLibrary library(dev.kestrel.app.AppPaths paths) {
+        return library(paths, dev.kestrel.inference.EngineOptions.CPU_PREFERENCE);
+    }
+
+    /** A library on this hub that fetches the first of {@code preference} a repository has. */
+    public ModelLibrary library(dev.kestrel.app.AppPaths paths, java.util.List<dev.kestrel.inference.model.Variant> preference) {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         return new ModelLibrary(paths, new HuggingFace(client, endpoint(), java.util.Optional.empty()),
-                new Downloader(client, 4, java.util.Optional.empty()));
+                new Downloader(client, 4, java.util.Optional.empty()), () -> preference);
     }
 
     public URI endpoint() {

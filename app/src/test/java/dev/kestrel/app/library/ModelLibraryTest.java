@@ -85,6 +85,18 @@ class ModelLibraryTest {
     }
 
     @Test
+    void aLibraryForAGpuSizesAndFetchesTheGpusWeights() {
+        ModelLibrary forGpu = hub.library(paths, EngineOptions.GPU_PREFERENCE); // q4f16 first, which this repository lacks
+        long announced = forGpu.downloadSize(FakeHub.REPO);
+        ModelLibrary.Installed installed = forGpu.pull(FakeHub.REPO, (done, total) -> {}, new AtomicBoolean());
+        Path onnx = installed.folder().resolve("onnx");
+        assertThat(onnx.resolve("model_fp16.onnx")).hasSameBinaryContentAs(QWEN3.resolve("onnx/model_fp16.onnx"));
+        assertThat(onnx.resolve("model_q4.onnx")).doesNotExist();
+        assertThat(installed.bytes() - fileSize(installed.folder().resolve(ModelLibrary.SOURCE_FILE))).isEqualTo(announced);
+        assertThat(announced).isNotEqualTo(library().downloadSize(FakeHub.REPO)); // the CPU's q4 is another size
+    }
+
+    @Test
     void aDroppedConnectionIsContinuedWithARangeRequest() {
         hub.dropAfter.put("onnx/model_q4.onnx", 20_000);
         library().pull(FakeHub.REPO, List.of(Variant.Q4), (done, total) -> {}, new AtomicBoolean());
