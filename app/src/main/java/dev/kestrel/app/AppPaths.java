@@ -66,6 +66,11 @@ public record AppPaths(Path home) {
         return cache().resolve("image-embeddings");
     }
 
+    /** Graphs compiled for an accelerator (NPUs' EP context), per model file and device. */
+    public Path compiledGraphs() {
+        return cache().resolve("compiled-graphs");
+    }
+
     public Path logs() {
         return home.resolve("logs");
     }

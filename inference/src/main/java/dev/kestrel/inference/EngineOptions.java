@@ -17,8 +17,10 @@ import java.util.Set;
  * @param device        where to run: auto (NPU, then GPU, then CPU), cpu, gpu or npu
  * @param pluginFolders folders searched for execution-provider libraries to register
  * @param vision        tiling, tile batches and the image cache, for models that see
+ * @param compiledGraphs folder where graphs compiled for an accelerator are kept (EP context), if anywhere
  */
-public record EngineOptions(Optional<Variant> variant, int threads, DeviceKind device, List<Path> pluginFolders, VisionOptions vision) {
+public record EngineOptions(Optional<Variant> variant, int threads, DeviceKind device, List<Path> pluginFolders, VisionOptions vision,
+        Optional<Path> compiledGraphs) {
 
     /**
      * On the CPU, 4-bit weights first (BlueLM-V-3B runs INT4 language weights), then full precision,
@@ -55,7 +57,8 @@ public record EngineOptions(Optional<Variant> variant, int threads, DeviceKind d
         };
     }
 
-    public static final EngineOptions DEFAULT = new EngineOptions(Optional.empty(), 0, DeviceKind.AUTO, List.of(), VisionOptions.DEFAULT);
+    public static final EngineOptions DEFAULT =
+            new EngineOptions(Optional.empty(), 0, DeviceKind.AUTO, List.of(), VisionOptions.DEFAULT, Optional.empty());
 
     public EngineOptions {
         if (threads < 0) {
@@ -65,10 +68,10 @@ public record EngineOptions(Optional<Variant> variant, int threads, DeviceKind d
     }
 
     public EngineOptions(Optional<Variant> variant, int threads) {
-        this(variant, threads, DeviceKind.AUTO, List.of(), VisionOptions.DEFAULT);
+        this(variant, threads, DeviceKind.AUTO, List.of(), VisionOptions.DEFAULT, Optional.empty());
     }
 
     public EngineOptions withVision(VisionOptions options) {
-        return new EngineOptions(variant, threads, device, pluginFolders, options);
+        return new EngineOptions(variant, threads, device, pluginFolders, options, compiledGraphs);
     }
 }

@@ -68,7 +68,8 @@ public final class LanguageModel implements AutoCloseable {
     public static LanguageModel load(Path dir, EngineOptions options) {
         long start = System.nanoTime();
         ModelFolder folder = ModelFolder.open(dir);
-        Devices.Plan plan = Devices.plan(options.device(), Devices.discover(options.pluginFolders()));
+        Devices.Plan plan = Devices.plan(options.device(), Devices.discover(options.pluginFolders()))
+                .withCompiledGraphs(options.compiledGraphs());
         return load(folder, options, plan, start);
     }
 

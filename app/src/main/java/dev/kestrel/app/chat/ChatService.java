@@ -127,7 +127,7 @@ public final class ChatService implements AutoCloseable {
      */
     private static EngineOptions engineOptions(AppPaths paths, Database database) {
         return new EngineOptions(Optional.empty(), threads(database).orElse(0), deviceKind(database), paths.providerFolders(),
-                VisionOptions.DEFAULT.withCacheFolder(paths.imageCache()));
+                VisionOptions.DEFAULT.withCacheFolder(paths.imageCache()), Optional.of(paths.compiledGraphs()));
     }
 
     private static OptionalInt threads(Database database) {

@@ -67,7 +67,7 @@ final class ModelOptions {
         VisionOptions vision = new VisionOptions(Optional.ofNullable(tiling), Optional.ofNullable(maxTiles), BatchSize.parse(tileBatch),
                 Optional.of(paths.imageCache()));
         return new EngineOptions(variant == null ? Optional.empty() : Optional.of(parseVariant(variant)), threads, device.kind(),
-                paths.providerFolders(), vision);
+                paths.providerFolders(), vision, Optional.of(paths.compiledGraphs()));
     }
 
     private static Variant parseVariant(String label) {

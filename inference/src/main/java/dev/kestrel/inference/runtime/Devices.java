@@ -37,14 +37,27 @@ public final class Devices {
         }
     }
 
-    /** Where a model will run, and why not where it was asked to, if so. */
+    /**
+     * Where a model will run, and why not where it was asked to, if so; and where graphs compiled for
+     * that device are kept ({@link CompiledGraphs}), if anywhere.
+     */
     public record Plan(String provider, DeviceKind kind, Optional<OrtEpDevice> epDevice, Optional<OrtProvider> builtIn,
-            Optional<String> fallbackReason) {
+            Optional<String> fallbackReason, Optional<Path> compiledGraphs) {
         public static final Plan CPU =
-                new Plan(OrtRuntime.CPU_PROVIDER, DeviceKind.CPU, Optional.empty(), Optional.empty(), Optional.empty());
+                new Plan(OrtRuntime.CPU_PROVIDER, DeviceKind.CPU, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+        public Plan(String provider, DeviceKind kind, Optional<OrtEpDevice> epDevice, Optional<OrtProvider> builtIn,
+                Optional<String> fallbackReason) {
+            this(provider, kind, epDevice, builtIn, fallbackReason, Optional.empty());
+        }
 
         Plan fallBack(String reason) {
             return new Plan(OrtRuntime.CPU_PROVIDER, DeviceKind.CPU, Optional.empty(), Optional.empty(), Optional.of(reason));
+        }
+
+        /** The same plan, keeping graphs compiled for its device in {@code folder}. */
+        public Plan withCompiledGraphs(Optional<Path> folder) {
+            return new Plan(provider, kind, epDevice, builtIn, fallbackReason, folder);
         }
 
         boolean usesAccelerator() {

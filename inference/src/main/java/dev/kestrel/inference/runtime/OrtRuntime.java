@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The process-wide ONNX Runtime environment and how Kestrel opens sessions on it, on the execution
@@ -108,6 +109,14 @@ public final class OrtRuntime {
                             case ROCM -> options.addROCM();
                             case CORE_ML -> options.addCoreML();
                             default -> throw new IllegalStateException("no session option for " + plan.provider());
+                        }
+                    }
+                    Optional<Path> compiled = CompiledGraphs.prepare(ENVIRONMENT, options, graph, plan);
+                    if (compiled.isPresent()) {
+                        try {
+                            return new Opened(ENVIRONMENT.createSession(compiled.get().toString(), options), plan);
+                        } catch (OrtException e) {
+                            CompiledGraphs.discard(compiled.get(), reason(e));
                         }
                     }
                     return new Opened(ENVIRONMENT.createSession(graph.toString(), options), plan);
