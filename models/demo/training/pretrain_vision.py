@@ -21,7 +21,8 @@ import demo_model
 import tasks
 from demo_model import VISION
 from kestrel_models.idefics3_image import preprocess
-from kestrel_models.idefics3_vision import Idefics3VisionEncoder
+import reading
+from reading import ReadingEncoder
 from kestrel_models.training import Checkpoints, run_arguments, save_atomically
 from vision_probe import VisionProbe, encode, feature_penalty, patch_labels, picture_labels
 
@@ -38,18 +39,27 @@ def picture(index: int, seed: int = SEED) -> tasks.Case:
     return tasks.case("shapes", seed, k) if r == 0 else tasks.case("text", seed, 2 * k + r - 1)
 
 
-def batch(indices, seed: int = SEED) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(frames [pictures, 3, 256, 256], picture labels [pictures, heads], patch labels [pictures, 64, heads])."""
+def batch(indices, seed: int = SEED) -> tuple[torch.Tensor, tuple, tuple]:
+    """(frames [pictures, 3, 256, 256], (picture labels [pictures, heads], patch labels [pictures, 256, heads]),
+    the line reader's labels (reading.batch_labels))."""
     cases = [picture(i, seed) for i in indices]
     frames = torch.cat([torch.from_numpy(preprocess(c.image, demo_model.PREPROCESSOR).frames) for c in cases])
-    return frames, torch.tensor([picture_labels(c) for c in cases]), torch.tensor([patch_labels(c) for c in cases])
+    probe = torch.tensor([picture_labels(c) for c in cases]), torch.tensor([patch_labels(c) for c in cases])
+    return frames, probe, reading.batch_labels(cases, VISION.patches_per_side)
 
 
-def new_encoder() -> Idefics3VisionEncoder:
-    encoder = Idefics3VisionEncoder(VISION)
+def new_encoder() -> ReadingEncoder:
+    encoder = ReadingEncoder(VISION)
     with torch.no_grad():  # SigLIP's initialisation of the position table
         encoder.vision_model.embeddings.position_embedding.weight.normal_(std=VISION.hidden_size ** -0.5)
     return encoder
+
+
+def load_encoder(encoder: ReadingEncoder, state: dict) -> None:
+    """Loads encoder weights; those of encoders from before the line reader leave the reader as it is."""
+    missing, unexpected = encoder.load_state_dict(state, strict=False)
+    if unexpected or any(not name.startswith("reader.") for name in missing):
+        raise ValueError(f"checkpoint does not fit the encoder: missing {missing}, unexpected {unexpected}")
 
 
 def learning_rate(step: int, peak: float, total: int, warmup: int = 100) -> float:
@@ -61,10 +71,12 @@ def learning_rate(step: int, peak: float, total: int, warmup: int = 100) -> floa
 @torch.no_grad()
 def validate(encoder, probe, count: int) -> dict[str, float]:
     encoder.eval()
-    frames, *targets = batch(range(count), VALIDATION_SEED)
-    _, tally = probe(*encode(encoder, frames), *targets)
+    frames, targets, reader_targets = batch(range(count), VALIDATION_SEED)
+    patches, features, read = encode(encoder, frames)
+    _, tally = probe(patches, features, *targets)
+    _, read_tally = reading.loss(read, *reader_targets)
     encoder.train()
-    return {name: right / labelled for name, (right, labelled) in tally.items()}
+    return {name: right / labelled for name, (right, labelled) in {**read_tally, **tally}.items()}
 
 
 def report(scores: dict[str, float]) -> str:
@@ -74,6 +86,10 @@ def report(scores: dict[str, float]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     run_arguments(parser, DEFAULT_RUN, steps=3000, batch=64, lr=1e-3, eval_every=250, eval_count=400)
+    parser.add_argument("--init", metavar="CHECKPOINT",
+                        help="a fresh run starts from this pretrain_vision.py checkpoint's encoder and probe"
+                             " (one from before the line reader leaves the reader new)")
+    parser.add_argument("--reader-weight", type=float, default=1.0, help="weight of the line reader's loss")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -91,6 +107,11 @@ def main() -> int:
         optimizer.load_state_dict(state["optimizer"])
         step = state["step"]
         print(f"resumed at step {step} from {last}")
+    elif args.init:
+        state = torch.load(args.init, map_location="cpu")
+        load_encoder(encoder, state["encoder"])
+        probe.load_state_dict(state["probe"])
+        print(f"starts from the encoder and probe of {args.init} (step {state['step']})")
 
     def save(at: int) -> None:
         save_atomically(last, {"step": at, "encoder": encoder.state_dict(), "probe": probe.state_dict(),
@@ -100,11 +121,13 @@ def main() -> int:
     window_start = time.time()
     window_loss, window_penalty, window = 0.0, 0.0, {}
     while step < args.steps:
-        frames, *targets = batch(range(step * args.batch, (step + 1) * args.batch))
+        frames, targets, reader_targets = batch(range(step * args.batch, (step + 1) * args.batch))
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, args.lr, args.steps)
-        patches, features = encode(encoder, frames)
+        patches, features, read = encode(encoder, frames)
         loss, tally = probe(patches, features, *targets)
+        read_loss, read_tally = reading.loss(read, *reader_targets)
+        loss, tally = loss + args.reader_weight * read_loss, {**read_tally, **tally}
         penalty = feature_penalty(features.reshape(-1, features.shape[-1]), TOKEN_POWER)
         optimizer.zero_grad()
         (loss / len(frames) + PENALTY * penalty).backward()

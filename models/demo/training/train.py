@@ -27,7 +27,8 @@ from demo_model import VISION, Sequences
 from kestrel_models.decoder import TinyDecoder
 from kestrel_models.idefics3_image import expand_prompt, preprocess
 from kestrel_models.idefics3_vision import splice
-from pretrain_vision import new_encoder
+import reading
+from pretrain_vision import load_encoder, new_encoder
 from kestrel_models.training import Checkpoints, length_groups, run_arguments, save_atomically
 from vision_probe import VisionProbe, encode, feature_penalty, patch_labels, picture_labels
 
@@ -50,9 +51,9 @@ class Model(torch.nn.Module):
         self.probe = VisionProbe()
 
     def load(self, state: dict) -> None:
-        """Loads a checkpoint's weights; those of runs before the probe existed leave the probe as it is."""
+        """Loads a checkpoint's weights; those of runs before the probe or the line reader leave them as they are."""
         missing, unexpected = self.load_state_dict(state, strict=False)
-        if unexpected or any(not name.startswith("probe.") for name in missing):
+        if unexpected or any(not name.startswith(("probe.", "encoder.reader.")) for name in missing):
             raise ValueError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
 
     def embed(self, rows: torch.Tensor, frames: torch.Tensor | None, image_id: int) -> torch.Tensor:
@@ -97,13 +98,15 @@ class Sample:
     ids: list[int]
     scored: list[bool]
     frames: torch.Tensor | None    # [1, 3, 256, 256], None without a picture
-    labels: tuple | None           # the picture's vision_probe.picture_labels and patch_labels
+    labels: tuple | None           # the picture's vision_probe.picture_labels and patch_labels, reading.labels
 
 
 def encode_sample(seqs: Sequences, case: tasks.Case, mode: str, cut: float) -> Sample:
     text, frames = prompt_inputs(case, thinking=mode != "off")
     ids, scored = seqs.build(text, case, mode, cut)
-    return Sample(ids, scored, frames, None if frames is None else (picture_labels(case), patch_labels(case)))
+    labels = None if frames is None else (picture_labels(case), patch_labels(case),
+                                          reading.labels(case, VISION.patches_per_side))
+    return Sample(ids, scored, frames, labels)
 
 
 @dataclasses.dataclass
@@ -112,13 +115,14 @@ class Losses:
     tokens: int              # scored tokens
     penalty: torch.Tensor    # Model.feature_penalty, averaged over image tokens
     probe: torch.Tensor      # the vision probe's summed cross-entropy
+    reader: torch.Tensor     # the line reader's summed loss (reading.loss)
     pictures: int
 
 
 def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, device) -> Losses:
     """The losses of a batch, computed in length groups to spare the padding."""
     zero = torch.zeros((), device=device)
-    losses = Losses(zero, 0, zero, zero, 0)
+    losses = Losses(zero, 0, zero, zero, zero, 0)
     for group in length_groups([len(s.ids) for s in batch], 1.25):
         group = [batch[i] for i in group]
         width = max(len(s.ids) for s in group)
@@ -134,9 +138,11 @@ def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, devic
         rows, targets = rows.to(device), targets.to(device)
         features = None
         if pictures:
-            patches, features = encode(model.encoder, frames)
+            patches, features, read = encode(model.encoder, frames)
             probe, _ = model.probe(patches, features, torch.tensor([s.labels[0] for s in pictures], device=device),
                                    torch.tensor([s.labels[1] for s in pictures], device=device))
+            reader, _ = reading.loss(read, *reading.tensors([s.labels[2] for s in pictures], device))
+            losses.reader = losses.reader + reader
             features = features.reshape(-1, features.shape[-1])                           # [image tokens, hidden]
             losses.penalty = losses.penalty + model.feature_penalty(features) * features.shape[0]
             losses.probe = losses.probe + probe
@@ -202,6 +208,8 @@ def main() -> int:
                         help="a fresh run takes its vision encoder and probe from this pretrain_vision.py checkpoint")
     parser.add_argument("--probe-weight", type=float, default=0.3,
                         help="weight of the vision probe's loss per picture (vision_probe.py); 0: off")
+    parser.add_argument("--reader-weight", type=float, default=1.0,
+                        help="weight of the line reader's loss per picture (reading.py); 0: off")
     args = parser.parse_args()
     if args.tasks:
         for task in set(WEIGHTS) - set(args.tasks.split(",")):
@@ -237,7 +245,7 @@ def main() -> int:
             print(f"starts from the weights of {args.init}")
         if args.vision:
             state = torch.load(args.vision, map_location=device)
-            model.encoder.load_state_dict(state["encoder"])
+            load_encoder(model.encoder, state["encoder"])
             model.probe.load_state_dict(state["probe"])
             print(f"starts with the vision encoder of {args.vision} (step {state['step']})")
     if args.evaluate:
@@ -248,7 +256,7 @@ def main() -> int:
     print(f"{params / 1e6:.2f}M parameters, vocabulary {len(seqs.bpe.vocab)}, {device}, {args.threads} threads")
     checkpoints = Checkpoints(args, lambda at: save(last, at, model, optimizer, args))
     window_start = time.time()
-    window = {"answer": 0.0, "tokens": 0, "penalty": 0.0, "probe": 0.0, "pictures": 0}
+    window = {"answer": 0.0, "tokens": 0, "penalty": 0.0, "probe": 0.0, "reader": 0.0, "pictures": 0}
     model.train()
     while step < args.steps:
         batch = [encode_sample(seqs, *sample(step * args.batch + i)) for i in range(args.batch)]
@@ -259,6 +267,8 @@ def main() -> int:
         total = losses.answer / losses.tokens + PENALTY * losses.penalty
         if losses.pictures and args.probe_weight:
             total = total + args.probe_weight * losses.probe / losses.pictures
+        if losses.pictures and args.reader_weight:
+            total = total + args.reader_weight * losses.reader / losses.pictures
         total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -269,7 +279,8 @@ def main() -> int:
         if step % 25 == 0:
             now = time.time()
             print(f"step {step}: loss {window['answer'] / window['tokens']:.4f},"
-                  f" probe {window['probe'] / max(1, window['pictures']):.3f}, feature penalty {window['penalty'] / 25:.3f},"
+                  f" probe {window['probe'] / max(1, window['pictures']):.3f},"
+                  f" reader {window['reader'] / max(1, window['pictures']):.3f}, feature penalty {window['penalty'] / 25:.3f},"
                   f" lr {learning_rate(step, args.lr, args.steps):.2e}, {(now - window_start) / 25:.2f} s/step", flush=True)
             window = dict.fromkeys(window, 0)
             window_start = now

@@ -92,13 +92,11 @@ def patch_labels(case: tasks.Case) -> list[list[int]]:
     return rows
 
 
-def encode(encoder, frames: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def encode(encoder, frames: torch.Tensor):
     """Frames [pictures, 3, 256, 256], all real -> (patch states [pictures, 256, vision width], image features
-    [pictures, 64, text width]): what Idefics3VisionEncoder.features computes, with the states on the way."""
-    n, _, h, w = frames.shape
-    p = encoder.c.patch_size
-    patches = encoder.vision_model(frames, torch.ones(n, h // p, w // p, dtype=torch.bool, device=frames.device))
-    return patches, encoder.connector(patches, h // p, w // p)
+    [pictures, 64, text width], the line reader's reading): what the encoder computes, with the states on the way."""
+    mask = torch.ones(1, frames.shape[0], frames.shape[2], frames.shape[3], dtype=torch.bool, device=frames.device)
+    return encoder.read(frames[None], mask)
 
 
 class VisionProbe(nn.Module):

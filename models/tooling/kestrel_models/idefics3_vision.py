@@ -166,7 +166,7 @@ class VisionTransformer(nn.Module):
         x = self.embeddings(pixels, patch_mask)
         # Masked patches are hidden as keys (transformers' _prepare_4d_attention_mask); adding 0 changes nothing.
         visible = patch_mask.flatten(1)[:, None, None, :]                                  # [images, 1, 1, h*w]
-        key_bias = torch.zeros(visible.shape).masked_fill(~visible, torch.finfo(torch.float32).min)
+        key_bias = torch.zeros(visible.shape, device=visible.device).masked_fill(~visible, torch.finfo(torch.float32).min)
         for layer in self.layers:
             x = layer(x, key_bias)
         return self.post_layernorm(x)
@@ -201,13 +201,18 @@ class Idefics3VisionEncoder(nn.Module):
         self.connector = Connector(c)
 
     def forward(self, pixel_values, pixel_attention_mask):
+        x, h, w = self.patch_states(pixel_values, pixel_attention_mask)
+        return self.connector(x, h, w)                                                     # [images, h*w/s^2, text]
+
+    def patch_states(self, pixel_values, pixel_attention_mask):
+        """(the vision transformer's output [real images, h*w, dim], h, w): everything before the connector."""
         _, _, channels, height, width = pixel_values.shape
         p = self.c.patch_size
         pixels = pixel_values.reshape(-1, channels, height, width)                         # [batch*images, 3, H, W]
         mask = pixel_attention_mask.reshape(-1, height, width)                             # [batch*images, H, W]
         # Padding images are all 0.0 and dropped; when every image is padding, the first one stays.
         real = (pixels != 0).flatten(1).any(1)                                             # [batch*images]
-        first = torch.arange(real.shape[0]) == 0
+        first = torch.arange(real.shape[0], device=real.device) == 0
         keep = torch.nonzero(real | (first & ~real.any())).flatten()
         pixels = pixels.index_select(0, keep)                                              # [images, 3, H, W]
         mask = mask.index_select(0, keep)
@@ -215,8 +220,7 @@ class Idefics3VisionEncoder(nn.Module):
         # A patch is real when any of its pixels is (transformers unfolds the mask into p x p squares).
         squares = mask[:, : h * p, : w * p].reshape(-1, h, p, w, p).to(torch.int64)        # [images, h, p, w, p]
         patch_mask = squares.sum((2, 4)) > 0                                               # [images, h, w]
-        x = self.vision_model(pixels, patch_mask)                                          # [images, h*w, dim]
-        return self.connector(x, h, w)                                                     # [images, h*w/s^2, text]
+        return self.vision_model(pixels, patch_mask), h, w                                 # [images, h*w, dim]
 
     def features(self, frames: torch.Tensor) -> torch.Tensor:
         """[N, 3, M, M] preprocessed frames of one prompt -> [N, seq, text hidden], every pixel real."""
