@@ -14,16 +14,18 @@ public final class BundledModels {
 
     public static final String PROPERTY = "kestrel.models";
 
-    /**
-     * The model used when none is chosen. Until the demo model lands (issue 5), this is the tiny text
-     * decoder that the tests also use.
-     */
-    public static final String DEFAULT_MODEL = "fixtures/tiny-decoder";
+    /** The model used when none is chosen: Kestrel's demo model (models/demo), which sees and thinks. */
+    public static final String DEFAULT_MODEL = "demo";
 
     private BundledModels() {}
 
     public static Path defaultModel() {
-        return root().map(root -> root.resolve(DEFAULT_MODEL))
+        return model(DEFAULT_MODEL);
+    }
+
+    /** A bundled model folder by its path under {@code models/}, e.g. {@code demo} or {@code fixtures/tiny-decoder}. */
+    public static Path model(String name) {
+        return root().map(root -> root.resolve(name))
                 .orElseThrow(() -> new IllegalStateException("Kestrel's bundled models are missing: no models/"
                         + DEFAULT_MODEL + " beside " + codeLocation().map(Path::toString).orElse("Kestrel's jars")
                         + "; choose a model with --model DIR"));
@@ -37,7 +39,7 @@ public final class BundledModels {
         Optional<Path> start = codeLocation();
         for (Path dir = start.orElse(null); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("models");
-            if (Files.isDirectory(candidate.resolve(DEFAULT_MODEL))) {
+            if (Files.isRegularFile(candidate.resolve(DEFAULT_MODEL).resolve("config.json"))) {
                 return Optional.of(candidate);
             }
         }

@@ -70,7 +70,10 @@ class DebPackageIT {
     void thePackageHoldsALauncherARuntimeAndTheBundledModel() {
         assertThat(launcher).isExecutable();
         assertThat(root.resolve("opt/kestrel/lib/runtime/bin/java")).isExecutable();
-        assertThat(root.resolve("opt/kestrel/lib/app/models/fixtures/tiny-decoder/onnx/model.onnx")).isRegularFile();
+        Path demo = root.resolve("opt/kestrel/lib/app/models/demo");
+        assertThat(demo.resolve("onnx/decoder_model_merged_q4.onnx")).isRegularFile();
+        assertThat(demo.resolve("onnx/vision_encoder.onnx")).isRegularFile();
+        assertThat(demo.resolve("training")).as("the code that trains it is not shipped").doesNotExist();
         assertThat(root.resolve("opt/kestrel/lib/kestrel-kestrel.desktop")).content().contains("Name=Kestrel", "Exec=/opt/kestrel/bin/kestrel");
     }
 

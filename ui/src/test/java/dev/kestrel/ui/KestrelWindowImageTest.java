@@ -23,11 +23,17 @@ import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
-/** Images in the real window under X, on the tiny SmolVLM: dropped and pasted files become thumbnails, encode, and are asked about. */
+/**
+ * Images in the real window under X, on the tiny SmolVLM: dropped and pasted files become thumbnails,
+ * encode, and are asked about; then on the bundled demo model, which answers a question about a picture.
+ */
 class KestrelWindowImageTest extends WindowTest {
 
     static final Path SMOLVLM = BundledModels.root().orElseThrow().resolve("fixtures/tiny-smolvlm");
     static final Path SHAPES = SMOLVLM.resolve("reference/shapes-150x90.png");
+    /** The demo model's example picture of shapes (models/demo/examples), and how many it shows. */
+    static final Path DEMO_SHAPES = BundledModels.defaultModel().resolve("examples/shapes-wide.png");
+    static final String DEMO_SHAPES_COUNT = "4";
 
     @Override
     Path model() {
@@ -82,23 +88,30 @@ class KestrelWindowImageTest extends WindowTest {
         assertThat(robot.lookup("#attachment-notice").queryAs(Label.class).isVisible()).isFalse();
         robot.interact(() -> Screenshots.save(messages.getScene(), "image-question"));
 
-        // Another model from the picker: the conversation continues on it (a text model reads the turns'
-        // text), and the choice is kept for the next start.
+        // The bundled demo model from the picker: the conversation continues on it, and it sees too.
         ComboBox<ModelChoice> picker = robot.lookup("#model-picker").queryComboBox();
         assertThat(picker.getValue().folder()).isEqualTo(SMOLVLM.toAbsolutePath());
         ModelChoice bundled = picker.getItems().stream().filter(ModelChoice::bundled).findFirst().orElseThrow();
         robot.interact(() -> picker.setValue(bundled));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().readyProperty().get()
-                && window.chat().statusProperty().get().startsWith("tiny-decoder"));
-        assertThat(window.chat().canSeeProperty().get()).isFalse();
-        assertThat(robot.lookup("#attach").queryAs(Button.class).isDisabled()).isTrue();
+                && window.chat().statusProperty().get().startsWith("demo"));
+        assertThat(window.chat().canSeeProperty().get()).isTrue();
         assertThat(window.chat().messages()).hasSize(2);
-        robot.clickOn("#composer").write("hello").type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> messages.getItems().size() == 4
-                && messages.getItems().get(3).footerProperty().get().contains("tokens"));
+
+        // In a new chat, a picture drawn as its tasks draw them: the demo model counts the shapes.
+        robot.clickOn("#new-chat");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages.getItems().isEmpty());
+        robot.interact(() -> assertThat(Drops.drop(robot.lookup("#messages").query(), List.of(DEMO_SHAPES.toFile()))).isTrue());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().attachments().size() == 1
+                && !window.chat().attachments().getFirst().pictures().isEmpty()
+                && window.chat().attachments().getFirst().pictures().getFirst().encodedProperty().get());
+        robot.clickOn("#composer").write("How many shapes are there?").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> messages.getItems().size() == 2
+                && messages.getItems().get(1).footerProperty().get().contains("tokens"));
+        assertThat(messages.getItems().get(1).text()).isEqualTo(DEMO_SHAPES_COUNT);
         robot.interact(() -> window.close());
         try (ChatService reopened = ChatService.openLast(new AppPaths(home), SMOLVLM)) {
-            assertThat(reopened.modelName()).isEqualTo("tiny-decoder");
+            assertThat(reopened.modelName()).isEqualTo("demo");
         }
     }
 }

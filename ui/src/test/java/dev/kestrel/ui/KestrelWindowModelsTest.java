@@ -23,7 +23,7 @@ class KestrelWindowModelsTest extends WindowTest {
 
     @Override
     Path model() {
-        return BundledModels.defaultModel();
+        return BundledModels.model("fixtures/tiny-decoder");
     }
 
     @BeforeEach

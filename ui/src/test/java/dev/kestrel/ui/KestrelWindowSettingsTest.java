@@ -29,7 +29,7 @@ class KestrelWindowSettingsTest extends WindowTest {
 
     @Override
     Path model() {
-        return BundledModels.defaultModel();
+        return BundledModels.model("fixtures/tiny-decoder");
     }
 
     @Test
@@ -76,8 +76,8 @@ class KestrelWindowSettingsTest extends WindowTest {
             robot.clickOn("#composer").write("hi").type(KeyCode.ENTER);
             WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> messages.getItems().size() == 4 && !window.chat().replyingProperty().get());
             robot.interact(() -> window.close());
-            try (ChatService there = ChatService.open(new AppPaths(moved), BundledModels.defaultModel());
-                    ChatService before = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+            try (ChatService there = ChatService.open(new AppPaths(moved), BundledModels.model("fixtures/tiny-decoder"));
+                    ChatService before = ChatService.open(new AppPaths(home), BundledModels.model("fixtures/tiny-decoder"))) {
                 long id = there.history().conversations(1).getFirst().id();
                 assertThat(there.history().messages(id)).hasSize(4);
                 assertThat(there.threads()).hasValue(1);

@@ -30,7 +30,7 @@ class KestrelWindowTest extends WindowTest {
 
     @Override
     Path model() {
-        return BundledModels.defaultModel();
+        return BundledModels.model("fixtures/tiny-decoder");
     }
 
     @Test
@@ -89,7 +89,7 @@ class KestrelWindowTest extends WindowTest {
             window.close();
             robot.window(0).hide();
         });
-        try (ChatService stored = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+        try (ChatService stored = ChatService.open(new AppPaths(home), BundledModels.model("fixtures/tiny-decoder"))) {
             assertThat(stored.history().conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
             assertThat(stored.history().thinkingStop(stored.history().conversations(1).getFirst().id())).contains(ThinkingStop.T256);
             assertThat(stored.setting(Theme.SETTING)).contains("dark");

@@ -129,7 +129,7 @@ class ChatAttachmentTest {
                     .hasMessage("the message is empty");
             pasted.discard();
         }
-        try (ChatService chat = ChatService.open(new AppPaths(home.resolve("text")), BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(new AppPaths(home.resolve("text")), BundledModels.model("fixtures/tiny-decoder"))) {
             assertThat(chat.canSee()).isFalse();
             assertThatThrownBy(() -> chat.attach(SHAPES)).isInstanceOf(AppException.class)
                     .hasMessage("model 'tiny-decoder' reads text only and cannot take images (shapes-150x90.png)");

@@ -25,7 +25,7 @@ class ChatServiceTest {
         AppPaths paths = new AppPaths(home);
         List<ReplyEvent> events = new CopyOnWriteArrayList<>();
         long conversation;
-        try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(paths, BundledModels.model("fixtures/tiny-decoder"))) {
             Reply reply = chat.send(OptionalLong.empty(), "hello", events::add);
             ReplyEvent end = reply.done().get(30, TimeUnit.SECONDS);
             conversation = reply.conversationId();
@@ -39,7 +39,7 @@ class ChatServiceTest {
             assertThat(streamed).isEqualTo(finished.text()).isNotBlank();
             assertThat(events.getLast()).isEqualTo(end);
         }
-        try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(paths, BundledModels.model("fixtures/tiny-decoder"))) {
             assertThat(chat.history().conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
             assertThat(chat.history().messages(conversation))
                     .extracting(HistoryMessage::speaker, HistoryMessage::status)
@@ -52,7 +52,7 @@ class ChatServiceTest {
 
     @Test
     void aConversationContinuesAndAStoppedReplyIsKeptAsCancelled() throws Exception {
-        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.model("fixtures/tiny-decoder"))) {
             Reply first = chat.send(OptionalLong.empty(), "hello", e -> {});
             first.done().get(30, TimeUnit.SECONDS);
             Reply[] second = new Reply[1];
@@ -72,7 +72,7 @@ class ChatServiceTest {
 
     @Test
     void conversationsAreRenamedPinnedFoundAndDeleted() throws Exception {
-        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.model("fixtures/tiny-decoder"))) {
             chat.send(OptionalLong.empty(), "hello zebra", e -> {}).done().get(30, TimeUnit.SECONDS);
             long older = chat.history().conversations(1).getFirst().id();
             chat.send(OptionalLong.empty(), "Kestrel", e -> {}).done().get(30, TimeUnit.SECONDS);
@@ -104,7 +104,7 @@ class ChatServiceTest {
 
     @Test
     void aRegeneratedReplyAndAnEditedQuestionAreNewBranchesThatTheWindowShowsNext() throws Exception {
-        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.model("fixtures/tiny-decoder"))) {
             Reply first = chat.send(OptionalLong.empty(), "hello", e -> {});
             first.done().get(30, TimeUnit.SECONDS);
             long conversation = first.conversationId();
@@ -187,12 +187,12 @@ class ChatServiceTest {
         try (ChatService chat = ChatService.open(paths, qwen3)) {
             chat.remember();
         }
-        try (ChatService chat = ChatService.openLast(paths, BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.openLast(paths, BundledModels.model("fixtures/tiny-decoder"))) {
             assertThat(chat.modelName()).isEqualTo("tiny-qwen3");
             assertThat(chat.historyNotice()).isEmpty();
             chat.setSetting(ChatService.MODEL_SETTING, home.resolve("gone").toString());
         }
-        try (ChatService chat = ChatService.openLast(paths, BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.openLast(paths, BundledModels.model("fixtures/tiny-decoder"))) {
             assertThat(chat.modelName()).isEqualTo("tiny-decoder");
             assertThat(chat.historyNotice()).hasValueSatisfying(notice -> assertThat(notice)
                     .startsWith("The model chosen last (gone) could not be loaded: ").endsWith("tiny-decoder was opened instead."));
@@ -202,7 +202,7 @@ class ChatServiceTest {
 
     @Test
     void anEmptyMessageOrAnUnknownConversationIsRefused() {
-        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.model("fixtures/tiny-decoder"))) {
             assertThatThrownBy(() -> chat.send(OptionalLong.empty(), "  \n", e -> {})).isInstanceOf(AppException.class)
                     .hasMessage("the message is empty");
             assertThatThrownBy(() -> chat.send(OptionalLong.of(99), "hi", e -> {})).hasMessage("conversation 99 does not exist");
@@ -211,7 +211,7 @@ class ChatServiceTest {
 
     @Test
     void aReplyThatFailsKeepsItsPlaceAsFailed() throws Exception {
-        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(new AppPaths(home), BundledModels.model("fixtures/tiny-decoder"))) {
             Reply reply = chat.send(OptionalLong.empty(), "hello ".repeat(600), e -> {});
             ReplyEvent end = reply.done().get(30, TimeUnit.SECONDS);
             assertThat(end).isInstanceOfSatisfying(ReplyEvent.Failed.class,
@@ -227,13 +227,13 @@ class ChatServiceTest {
         AppPaths paths = new AppPaths(home);
         java.nio.file.Files.createDirectories(paths.database().getParent());
         java.nio.file.Files.writeString(paths.database(), "not a database ".repeat(500));
-        try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(paths, BundledModels.model("fixtures/tiny-decoder"))) {
             assertThat(chat.historyNotice()).hasValueSatisfying(notice -> assertThat(notice)
                     .startsWith("The history database was damaged, so Kestrel started a new one.")
                     .contains(paths.database().getFileName() + ".damaged-"));
             assertThat(chat.history().conversations(10)).isEmpty();
         }
-        try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(paths, BundledModels.model("fixtures/tiny-decoder"))) {
             assertThat(chat.historyNotice()).isEmpty();
         }
     }

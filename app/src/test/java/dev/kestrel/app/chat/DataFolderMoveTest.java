@@ -53,7 +53,7 @@ class DataFolderMoveTest {
         Files.writeString(paths.models().resolve("mine/config.json"), "{}");
         Path target = elsewhere.resolve("Kestrel data");
         String said;
-        try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(paths, BundledModels.model("fixtures/tiny-decoder"))) {
             chat.send(OptionalLong.empty(), "hello", e -> {}).done().get(30, TimeUnit.SECONDS);
             said = chat.moveDataTo(target);
         }
@@ -61,8 +61,8 @@ class DataFolderMoveTest {
         assertThat(target.resolve("models/mine/config.json")).hasContent("{}");
         assertThat(target.resolve("kestrel.db.part")).doesNotExist();
         assertThat(config.resolve("data-folder")).content().isEqualToIgnoringNewLines(target.toString());
-        try (ChatService moved = ChatService.open(new AppPaths(target), BundledModels.defaultModel());
-                ChatService left = ChatService.open(paths, BundledModels.defaultModel())) {
+        try (ChatService moved = ChatService.open(new AppPaths(target), BundledModels.model("fixtures/tiny-decoder"));
+                ChatService left = ChatService.open(paths, BundledModels.model("fixtures/tiny-decoder"))) {
             assertThat(moved.history().conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
             assertThat(left.history().conversations(10)).extracting(ConversationSummary::title).containsExactly("hello");
             // Back again: the old folder already holds a history, which is taken as it is.
@@ -73,7 +73,7 @@ class DataFolderMoveTest {
 
     @Test
     void aFolderInsideTheDataFolderIsRefusedAndNothingIsChosen() {
-        try (ChatService chat = ChatService.open(new AppPaths(old), BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(new AppPaths(old), BundledModels.model("fixtures/tiny-decoder"))) {
             assertThatThrownBy(() -> chat.moveDataTo(old.resolve("inner"))).isInstanceOf(AppException.class)
                     .hasMessageContaining("choose a folder outside " + old);
             assertThat(chat.moveDataTo(old)).contains("already in");
@@ -84,7 +84,7 @@ class DataFolderMoveTest {
     @Test
     void deviceAndThreadsAreKeptForTheNextLoadAndNonsenseIsRefused() {
         AppPaths paths = new AppPaths(old);
-        try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(paths, BundledModels.model("fixtures/tiny-decoder"))) {
             assertThat(chat.threads()).isEmpty();
             chat.setThreads(OptionalInt.of(1));
             assertThat(chat.deviceChoice()).isEqualTo("auto");
@@ -93,7 +93,7 @@ class DataFolderMoveTest {
             assertThatThrownBy(() -> chat.setThreads(OptionalInt.of(0))).isInstanceOf(AppException.class)
                     .hasMessage("threads must be from 1 to 1024, or empty for one per core; not 0");
         }
-        try (ChatService chat = ChatService.open(paths, BundledModels.defaultModel())) {
+        try (ChatService chat = ChatService.open(paths, BundledModels.model("fixtures/tiny-decoder"))) {
             assertThat(chat.threads()).hasValue(1);
             assertThat(chat.deviceChoice()).isEqualTo("cpu");
             assertThat(chat.send(OptionalLong.empty(), "hello", e -> {}).done()).succeedsWithin(30, TimeUnit.SECONDS);

@@ -21,7 +21,7 @@ class AskCommandTest {
     Path home;
 
     Path model() {
-        return BundledModels.defaultModel();
+        return BundledModels.model("fixtures/tiny-decoder");
     }
 
     @Test

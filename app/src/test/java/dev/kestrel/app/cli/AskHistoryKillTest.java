@@ -104,7 +104,7 @@ class AskHistoryKillTest {
         String launcher = ProcessHandle.current().info().command().orElse("java");
         List<String> command = List.of(launcher, "-cp", System.getProperty("java.class.path"), KestrelCli.class.getName(), "ask",
                 "--home", file.getParent().resolve("home").toString(), "--db", file.toString(),
-                "--model", BundledModels.defaultModel().toString(), "--max-tokens", "490", "--ignore-eos",
+                "--model", BundledModels.model("fixtures/tiny-decoder").toString(), "--max-tokens", "490", "--ignore-eos",
                 "--temperature", "1.5", "--seed", String.valueOf(run), "--hide-thinking", "Tell me story number " + run);
         return new ProcessBuilder(command).directory(file.getParent().toFile()) // where a JVM crash would leave its hs_err file
                 .redirectError(file.resolveSibling("stderr-" + run + ".txt").toFile()).start();

@@ -29,14 +29,14 @@ class AskHistoryTest {
 
     @Test
     void theTurnIsStoredAndTheConversationContinues() throws Exception {
-        CliRun first = ask(BundledModels.defaultModel(), "--max-tokens", "8", "hello");
+        CliRun first = ask(BundledModels.model("fixtures/tiny-decoder"), "--max-tokens", "8", "hello");
         assertThat(first.err()).isEmpty();
         assertThat(first.status()).isZero();
         JsonNode answer = AskCommandTest.JSON.readTree(first.out());
         long conversation = answer.get("conversation_id").asLong();
         long reply = answer.get("message_id").asLong();
 
-        CliRun second = ask(BundledModels.defaultModel(), "--max-tokens", "4", "--conversation", String.valueOf(conversation),
+        CliRun second = ask(BundledModels.model("fixtures/tiny-decoder"), "--max-tokens", "4", "--conversation", String.valueOf(conversation),
                 "and then?");
         assertThat(second.status()).isZero();
         JsonNode next = AskCommandTest.JSON.readTree(second.out());
@@ -105,7 +105,7 @@ class AskHistoryTest {
 
     @Test
     void anUnknownConversationOrAMisplacedFlagIsAPlainError() {
-        CliRun unknown = ask(BundledModels.defaultModel(), "--conversation", "999", "hello");
+        CliRun unknown = ask(BundledModels.model("fixtures/tiny-decoder"), "--conversation", "999", "hello");
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err()).startsWith("kestrel: conversation 999 is not in the history ");
 

@@ -15,15 +15,15 @@ class TokenizeCommandTest {
     @Test
     void tokenizesEachLineAndDetokenizesBack() throws java.io.IOException {
         String promptIds = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(BundledModels.defaultModel().resolve("reference.json").toFile()).get("prompt_ids").toString();
-        String tokenizer = BundledModels.defaultModel().toString();
+                .readTree(BundledModels.model("fixtures/tiny-decoder").resolve("reference.json").toFile()).get("prompt_ids").toString();
+        String tokenizer = BundledModels.model("fixtures/tiny-decoder").toString();
         CliRun tokens = CliRun.withInput("\"hello\"\n\"héllo 🦅<|im_end|>\"\n", "tokenize", "--home", home.toString(), "--tokenizer", tokenizer);
         assertThat(tokens.status()).isZero();
         assertThat(tokens.out().lines()).hasSize(2);
         assertThat(tokens.out().lines().findFirst()).contains(promptIds); // "hello", as the fixture script encodes it
 
         CliRun text = CliRun.withInput(tokens.out(), "detokenize", "--home", home.toString(),
-                "--tokenizer", BundledModels.defaultModel().resolve("tokenizer.json").toString());
+                "--tokenizer", BundledModels.model("fixtures/tiny-decoder").resolve("tokenizer.json").toString());
         assertThat(text.status()).isZero();
         assertThat(text.out()).isEqualTo("\"hello\"\n\"héllo 🦅<|im_end|>\"\n");
     }
@@ -31,11 +31,11 @@ class TokenizeCommandTest {
     @Test
     void aLineThatIsNotAStringIsBadInput() {
         CliRun run = CliRun.withInput("\"fine\"\n42\n", "tokenize", "--home", home.toString(),
-                "--tokenizer", BundledModels.defaultModel().toString());
+                "--tokenizer", BundledModels.model("fixtures/tiny-decoder").toString());
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("kestrel: stdin line 2 is not a JSON string\n");
         CliRun broken = CliRun.withInput("[1, 2\n", "detokenize", "--home", home.toString(),
-                "--tokenizer", BundledModels.defaultModel().toString());
+                "--tokenizer", BundledModels.model("fixtures/tiny-decoder").toString());
         assertThat(broken.err()).startsWith("kestrel: stdin line 1 is not valid JSON");
     }
 

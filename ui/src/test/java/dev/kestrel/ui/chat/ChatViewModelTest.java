@@ -30,7 +30,7 @@ class ChatViewModelTest {
 
     @BeforeEach
     void open() {
-        harness = new ChatHarness(home, BundledModels.defaultModel());
+        harness = new ChatHarness(home, BundledModels.model("fixtures/tiny-decoder"));
         ui = harness.ui;
         service = harness.service;
         model = new ChatViewModel(ui.executor(), harness.background); // attached by each test: some test the time before

@@ -35,7 +35,7 @@ class SidebarViewModelTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = new ChatHarness(home, BundledModels.defaultModel());
+        harness = new ChatHarness(home, BundledModels.model("fixtures/tiny-decoder"));
         ui = harness.ui;
         service = harness.service;
         service.send(OptionalLong.empty(), "hello zebra", e -> {}).done().get(30, TimeUnit.SECONDS);
