@@ -50,14 +50,14 @@ class AskCommandTest {
 
     @Test
     void withoutJsonTheAnswerIsStreamedAsText() {
-        CliRun run = CliRun.of("ask", "--home", home.toString(), "--greedy", "--max-tokens", "40", "hello");
+        CliRun run = CliRun.of("ask", "--home", home.toString(), "--model", model().toString(), "--greedy", "--max-tokens", "40", "hello");
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo(", I am Kestrel, an offline assistant that sees and thinks.\n");
     }
 
     @Test
     void theBundledModelIsUsedWhenNoneIsChosenAndLogsGoUnderHome() {
-        CliRun run = CliRun.of("ask", "--home", home.toString(), "--greedy", "--max-tokens", "2", "--json", "hello");
+        CliRun run = CliRun.of("ask", "--home", home.toString(), "--model", model().toString(), "--greedy", "--max-tokens", "2", "--json", "hello");
         assertThat(run.status()).isZero();
         assertThat(home.resolve("logs")).isDirectory();
     }
@@ -100,7 +100,7 @@ class AskCommandTest {
 
     @Test
     void aDeviceThatIsNotHereFallsBackToTheCpuAndSaysWhy() throws IOException {
-        CliRun run = CliRun.of("ask", "--home", home.toString(), "--device", "npu", "--greedy", "--max-tokens", "2", "--json", "hello");
+        CliRun run = CliRun.of("ask", "--home", home.toString(), "--model", model().toString(), "--device", "npu", "--greedy", "--max-tokens", "2", "--json", "hello");
         assertThat(run.status()).isZero();
         assertThat(run.err()).startsWith("kestrel: note: no npu execution provider was found");
         assertThat(JSON.readTree(run.out()).get("device").asText()).isEqualTo("CPUExecutionProvider");
@@ -159,13 +159,13 @@ class AskCommandTest {
 
     @Test
     void anImageForATextOnlyModelIsRefused() {
-        assertBadInput(CliRun.of("ask", "--home", home.toString(), "--image", "cat.png", "what is this?"),
+        assertBadInput(CliRun.of("ask", "--home", home.toString(), "--model", model().toString(), "--image", "cat.png", "what is this?"),
                 "kestrel: model 'tiny-decoder' reads text only and cannot take images (cat.png)");
     }
 
     @Test
     void aPromptLongerThanTheContextSaysSo() {
-        CliRun run = CliRun.of("ask", "--home", home.toString(), "hello ".repeat(600));
+        CliRun run = CliRun.of("ask", "--home", home.toString(), "--model", model().toString(), "hello ".repeat(600));
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).matches("kestrel: the prompt is 1200 tokens long but this model reads at most 512 "
                 + "\\(prompt and reply together\\); shorten it or start a new conversation\n");
@@ -180,7 +180,7 @@ class AskCommandTest {
                 {"no prompt": true}
                 {"prompt": "Hi", "think_budget": 0}
                 """);
-        CliRun run = CliRun.of("ask", "--home", home.toString(), "--greedy", "--max-tokens", "8", "--batch", batch.toString());
+        CliRun run = CliRun.of("ask", "--home", home.toString(), "--model", model().toString(), "--greedy", "--max-tokens", "8", "--batch", batch.toString());
 
         assertThat(run.status()).isZero();
         List<JsonNode> lines = run.out().lines().map(AskCommandTest::parse).toList();
