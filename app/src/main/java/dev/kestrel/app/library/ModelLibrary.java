@@ -72,21 +72,11 @@ public final class ModelLibrary {
 
     /**
      * The library in {@code paths}, fetching from Hugging Face the variant best for the device that
-     * {@code --device auto} chooses on this machine (asked of ONNX Runtime on the first pull, not before).
+     * {@code --device auto} chooses on this machine (asked of ONNX Runtime on the first pull, not before;
+     * {@link Devices#discover} asks it once a process).
      */
     public static ModelLibrary standard(AppPaths paths) {
-        Supplier<List<Variant>> here = new Supplier<>() {
-            private List<Variant> found;
-
-            @Override
-            public synchronized List<Variant> get() {
-                if (found == null) {
-                    found = preferenceFor(DeviceKind.AUTO, paths);
-                }
-                return found;
-            }
-        };
-        return new ModelLibrary(paths, HuggingFace.standard(), Downloader.standard(), here);
+        return new ModelLibrary(paths, HuggingFace.standard(), Downloader.standard(), () -> preferenceFor(DeviceKind.AUTO, paths));
     }
 
     /** The variants to fetch, best first, for a model that is to run on {@code device} here. */

@@ -51,12 +51,16 @@ public final class CompiledGraphs {
             return Optional.empty();
         }
         Path entry = entry(plan.compiledGraphs().get(), graph, plan, environment.getVersion());
-        if (Files.isRegularFile(entry.resolve(MODEL))) {
-            return Optional.of(entry.resolve(MODEL));
+        // An entry is renamed into place whole, holding the compiled graph or the NOTHING marker: it exists once tried.
+        if (!Files.isDirectory(entry)) {
+            compile(environment, options, graph, plan, entry);
         }
-        if (Files.exists(entry.resolve(NOTHING))) {
-            return Optional.empty();
-        }
+        Path model = entry.resolve(MODEL);
+        return Files.isRegularFile(model) ? Optional.of(model) : Optional.empty();
+    }
+
+    /** Compiles {@code graph} into {@code entry}, or leaves the NOTHING marker there; on a disk error, neither. */
+    private static void compile(OrtEnvironment environment, OrtSession.SessionOptions options, Path graph, Devices.Plan plan, Path entry) {
         Path building = entry.resolveSibling(entry.getFileName() + ".part-" + ProcessHandle.current().pid());
         try {
             deleteTree(building);
@@ -81,11 +85,9 @@ public final class CompiledGraphs {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot keep the compiled graph of " + graph + " in " + entry + ": " + e);
-            return Optional.empty();
         } finally {
             deleteTree(building);
         }
-        return Files.isRegularFile(entry.resolve(MODEL)) ? Optional.of(entry.resolve(MODEL)) : Optional.empty();
     }
 
     /** Drops a compiled graph that would not load, so that the next start compiles it again. */
