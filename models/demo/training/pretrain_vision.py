@@ -56,9 +56,10 @@ def new_encoder() -> ReadingEncoder:
 
 
 def load_encoder(encoder: ReadingEncoder, state: dict) -> None:
-    """Loads encoder weights; those of encoders from before the line reader leave the reader as it is."""
+    """Loads encoder weights; those of encoders from before the line reader or the colour namer leave those as they
+    are (the namer is trained in train.py's joint run only)."""
     missing, unexpected = encoder.load_state_dict(state, strict=False)
-    if unexpected or any(not name.startswith("reader.") for name in missing):
+    if unexpected or any(not name.startswith(("reader.", "colours.")) for name in missing):
         raise ValueError(f"checkpoint does not fit the encoder: missing {missing}, unexpected {unexpected}")
 
 
@@ -72,7 +73,7 @@ def learning_rate(step: int, peak: float, total: int, warmup: int = 100) -> floa
 def validate(encoder, probe, count: int) -> dict[str, float]:
     encoder.eval()
     frames, targets, reader_targets = batch(range(count), VALIDATION_SEED)
-    patches, features, read = encode(encoder, frames)
+    patches, features, read, _ = encode(encoder, frames)
     _, tally = probe(patches, features, *targets)
     _, read_tally = reading.loss(read, *reader_targets)
     encoder.train()
@@ -124,7 +125,7 @@ def main() -> int:
         frames, targets, reader_targets = batch(range(step * args.batch, (step + 1) * args.batch))
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, args.lr, args.steps)
-        patches, features, read = encode(encoder, frames)
+        patches, features, read, _ = encode(encoder, frames)
         loss, tally = probe(patches, features, *targets)
         read_loss, read_tally = reading.loss(read, *reader_targets)
         loss, tally = loss + args.reader_weight * read_loss, {**read_tally, **tally}

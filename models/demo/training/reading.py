@@ -29,6 +29,7 @@ from torch import nn
 import demo_model  # noqa: F401  (puts models/tooling on the path)
 import tasks
 from kestrel_models.idefics3_vision import Idefics3VisionEncoder, VisionConfig
+from naming import ColourNamer, Naming
 
 POINTS = 8                               # points across each column of 16-pixel patches: 2 frame pixels apart
 SLOTS = 6                                # the longest string the text task draws
@@ -171,17 +172,21 @@ def spelled(reading: Reading) -> list[str]:
 
 
 class ReadingEncoder(Idefics3VisionEncoder):
-    """The demo model's vision_encoder.onnx: SmolVLM's encoder and connector, plus the line reader."""
+    """The demo model's vision_encoder.onnx: SmolVLM's encoder and connector, plus the line reader (image tokens 0
+    to SLOTS - 1) and the colour namer (naming.py, the three tokens after them)."""
 
     def __init__(self, c: VisionConfig):
         super().__init__(c)
         self.reader = LineReader(c.hidden_size, c.text_hidden_size, c.patches_per_side)
+        self.colours = ColourNamer(c.hidden_size, c.text_hidden_size, first=SLOTS)
 
     def forward(self, pixel_values, pixel_attention_mask):
         return self.read(pixel_values, pixel_attention_mask)[1]
 
-    def read(self, pixel_values, pixel_attention_mask) -> tuple[torch.Tensor, torch.Tensor, Reading]:
-        """(patch states [images, h*w, width], image features [images, tokens, text width], the reading)."""
+    def read(self, pixel_values, pixel_attention_mask) -> tuple[torch.Tensor, torch.Tensor, Reading, Naming]:
+        """(patch states [images, h*w, width], image features [images, tokens, text width], the reading, the
+        naming)."""
         states, h, w = self.patch_states(pixel_values, pixel_attention_mask)
         features, reading = self.reader(states, self.connector(states, h, w))
-        return states, features, reading
+        features, naming = self.colours(states, features)
+        return states, features, reading, naming

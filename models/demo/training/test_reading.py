@@ -6,6 +6,7 @@ import unittest
 import torch
 
 import demo_model  # noqa: F401  (puts models/tooling on the path)
+import naming
 import reading
 import tasks
 from demo_model import VISION
@@ -83,17 +84,19 @@ class CollapseTest(unittest.TestCase):
 
 
 class EncoderTest(unittest.TestCase):
-    def test_the_reader_adds_to_the_first_tokens_only(self):
+    def test_the_reader_and_the_namer_add_to_the_first_tokens_only(self):
         torch.manual_seed(0)
         encoder = reading.ReadingEncoder(VISION).eval()
         frames = torch.rand(2, 3, VISION.image_size, VISION.image_size)
         mask = torch.ones(1, 2, VISION.image_size, VISION.image_size, dtype=torch.bool)
         with torch.no_grad():
-            states, features, _ = encoder.read(frames[None], mask)
+            states, features, _, _ = encoder.read(frames[None], mask)
             plain = encoder.connector(states, SIDE, SIDE)
         self.assertEqual((2, VISION.image_seq_len, VISION.text_hidden_size), tuple(features.shape))
-        torch.testing.assert_close(plain[:, SLOTS:], features[:, SLOTS:])
-        self.assertFalse(torch.allclose(plain[:, :SLOTS], features[:, :SLOTS]))
+        named = SLOTS + len(naming.KINDS)
+        torch.testing.assert_close(plain[:, named:], features[:, named:])
+        for token in range(named):
+            self.assertFalse(torch.allclose(plain[:, token], features[:, token]), token)
 
 
 if __name__ == "__main__":

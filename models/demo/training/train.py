@@ -27,6 +27,7 @@ from demo_model import VISION, Sequences
 from kestrel_models.decoder import TinyDecoder
 from kestrel_models.idefics3_image import expand_prompt, preprocess
 from kestrel_models.idefics3_vision import splice
+import naming
 import reading
 from pretrain_vision import load_encoder, new_encoder
 from kestrel_models.training import Checkpoints, length_groups, run_arguments, save_atomically
@@ -38,6 +39,9 @@ VALIDATION_SEED = 777
 WEIGHTS = {"shapes": 0.30, "text": 0.34, "addition": 0.10, "addition-thinking": 0.22, "greeting": 0.04}
 DEFAULT_RUN = os.path.join(demo_model.HERE, "checkpoints")
 PENALTY = 0.1  # weight of vision_probe.feature_penalty
+# Parts a checkpoint may lack (it predates them, or comes from the export, which has no probe): they start fresh.
+FRESH_PARTS = ("probe.", "encoder.reader.", "encoder.colours.")
+REWARM = 50  # steps over which the learning rate climbs again when a run resumes without optimizer state
 
 
 class Model(torch.nn.Module):
@@ -50,11 +54,13 @@ class Model(torch.nn.Module):
         self.decoder = TinyDecoder(demo_model.decoder_config(vocab_size))
         self.probe = VisionProbe()
 
-    def load(self, state: dict) -> None:
-        """Loads a checkpoint's weights; those of runs before the probe or the line reader leave them as they are."""
+    def load(self, state: dict) -> list[str]:
+        """Loads a checkpoint's weights; those of runs before the probe, the line reader or the colour namer leave
+        those parts as they are. Returns the names of the weights the checkpoint did not have."""
         missing, unexpected = self.load_state_dict(state, strict=False)
-        if unexpected or any(not name.startswith(("probe.", "encoder.reader.")) for name in missing):
+        if unexpected or any(not name.startswith(FRESH_PARTS) for name in missing):
             raise ValueError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
+        return missing
 
     def embed(self, rows: torch.Tensor, frames: torch.Tensor | None, image_id: int) -> torch.Tensor:
         """Token embeddings with the image features, in order, at the <image> tokens."""
@@ -116,13 +122,14 @@ class Losses:
     penalty: torch.Tensor    # Model.feature_penalty, averaged over image tokens
     probe: torch.Tensor      # the vision probe's summed cross-entropy
     reader: torch.Tensor     # the line reader's summed loss (reading.loss)
+    colours: torch.Tensor    # the colour namer's summed loss (naming.loss)
     pictures: int
 
 
 def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, device) -> Losses:
     """The losses of a batch, computed in length groups to spare the padding."""
     zero = torch.zeros((), device=device)
-    losses = Losses(zero, 0, zero, zero, zero, 0)
+    losses = Losses(zero, 0, zero, zero, zero, zero, 0)
     for group in length_groups([len(s.ids) for s in batch], 1.25):
         group = [batch[i] for i in group]
         width = max(len(s.ids) for s in group)
@@ -138,11 +145,14 @@ def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, devic
         rows, targets = rows.to(device), targets.to(device)
         features = None
         if pictures:
-            patches, features, read = encode(model.encoder, frames)
-            probe, _ = model.probe(patches, features, torch.tensor([s.labels[0] for s in pictures], device=device),
-                                   torch.tensor([s.labels[1] for s in pictures], device=device))
+            patches, features, read, named = encode(model.encoder, frames)
+            picture_targets = torch.tensor([s.labels[0] for s in pictures], device=device)
+            patch_targets = torch.tensor([s.labels[1] for s in pictures], device=device)
+            probe, _ = model.probe(patches, features, picture_targets, patch_targets)
             reader, _ = reading.loss(read, *reading.tensors([s.labels[2] for s in pictures], device))
+            colours, _ = naming.loss(named, *naming.targets(picture_targets, patch_targets))
             losses.reader = losses.reader + reader
+            losses.colours = losses.colours + colours
             features = features.reshape(-1, features.shape[-1])                           # [image tokens, hidden]
             losses.penalty = losses.penalty + model.feature_penalty(features) * features.shape[0]
             losses.probe = losses.probe + probe
@@ -182,14 +192,16 @@ def reply(model: Model, seqs: Sequences, case: tasks.Case, mode: str, max_new: i
 
 
 def evaluate(model: Model, seqs: Sequences, count: int, seed: int = VALIDATION_SEED) -> dict[str, float]:
-    scores = {}
+    """Greedy accuracy per task on `count` cases each; the shapes' colour questions are also scored on their own."""
+    tally: dict[str, list[int]] = {}
     for task in WEIGHTS:
         mode = "think" if task == "addition-thinking" else "off"
-        right = sum(reply(model, seqs, c, mode).lower() == c.answer.lower()
-                    for c in (tasks.case(task, seed, i) for i in range(count)))
-        scores[task] = right / count
+        for case in (tasks.case(task, seed, i) for i in range(count)):
+            right = int(reply(model, seqs, case, mode).lower() == case.answer.lower())
+            for name in [task] + (["colour"] if case.question.startswith("What color") else []):
+                tally.setdefault(name, []).append(right)
     model.train()
-    return scores
+    return {name: sum(rights) / len(rights) for name, rights in tally.items()}
 
 
 @torch.no_grad()
@@ -220,6 +232,8 @@ def main() -> int:
                         help="weight of the vision probe's loss per picture (vision_probe.py); 0: off")
     parser.add_argument("--reader-weight", type=float, default=1.0,
                         help="weight of the line reader's loss per picture (reading.py); 0: off")
+    parser.add_argument("--colour-weight", type=float, default=0.3,
+                        help="weight of the colour namer's loss per picture (naming.py); 0: off")
     parser.add_argument("--slots-from-tokens", action="store_true",
                         help="set the line reader's slot embeddings to the decoder's embeddings of the characters first")
     args = parser.parse_args()
@@ -241,27 +255,34 @@ def main() -> int:
     last = os.path.join(args.run, "last.pt")
     step = 0
     slots_done = False
+    fresh: list[str] = []
+    rewarm_from = None
     if os.path.exists(last):
         state = torch.load(last, map_location=device)
         slots_done = bool(state["args"].get("slots_from_tokens"))  # done once, when the flag was first given
-        model.load(state["model"])
-        if not args.evaluate:  # checkpoints of runs before the vision probe have one parameter group
-            optimizer.load_state_dict(state["optimizer"])
+        fresh = model.load(state["model"])
         step = state["step"]
-        print(f"resumed at step {step} from {last}")
+        if "optimizer" in state and not args.evaluate:
+            optimizer.load_state_dict(state["optimizer"])
+        elif not args.evaluate:  # from_export.py writes none: Adam's first steps would be full-size jolts
+            rewarm_from = step
+        print(f"resumed at step {step} from {last}" + ("" if rewarm_from is None else ", without optimizer state"))
     else:
         if args.init and args.vision:
             # The encoder comes from --vision, and may not even have the shapes of --init's (ADR 0010 section 7).
             model.decoder.load_state_dict(decoder_weights(torch.load(args.init, map_location=device)["model"]))
             print(f"starts from the decoder of {args.init}")
         elif args.init:
-            model.load(torch.load(args.init, map_location=device)["model"])
+            fresh = model.load(torch.load(args.init, map_location=device)["model"])
             print(f"starts from the weights of {args.init}")
         if args.vision:
             state = torch.load(args.vision, map_location=device)
             load_encoder(model.encoder, state["encoder"])
             model.probe.load_state_dict(state["probe"])
             print(f"starts with the vision encoder of {args.vision} (step {state['step']})")
+    if any(name.startswith("encoder.colours.") for name in fresh):
+        model.encoder.colours.from_tokens(model.decoder.embed_tokens.weight, seqs.bpe.encode)
+        print("the colour namer starts with the decoder's embeddings of the shapes' and colours' words")
     if args.slots_from_tokens and not slots_done:
         slots_from_tokens(model, seqs)
         print("the reader's slot embeddings start as the decoder's embeddings of the characters")
@@ -273,12 +294,15 @@ def main() -> int:
     print(f"{params / 1e6:.2f}M parameters, vocabulary {len(seqs.bpe.vocab)}, {device}, {args.threads} threads")
     checkpoints = Checkpoints(args, lambda at: save(last, at, model, optimizer, args))
     window_start = time.time()
-    window = {"answer": 0.0, "tokens": 0, "penalty": 0.0, "probe": 0.0, "reader": 0.0, "pictures": 0}
+    window = {"answer": 0.0, "tokens": 0, "penalty": 0.0, "probe": 0.0, "reader": 0.0, "colours": 0.0, "pictures": 0}
     model.train()
     while step < args.steps:
         batch = [encode_sample(seqs, *sample(step * args.batch + i)) for i in range(args.batch)]
+        rate = learning_rate(step, args.lr, args.steps)
+        if rewarm_from is not None:
+            rate *= min(1.0, (step - rewarm_from + 1) / REWARM)
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(step, args.lr, args.steps) * group.get("scale", 1.0)
+            group["lr"] = rate * group.get("scale", 1.0)
         optimizer.zero_grad()
         losses = batch_loss(model, batch, pad, image_id, device)
         total = losses.answer / losses.tokens + PENALTY * losses.penalty
@@ -286,6 +310,8 @@ def main() -> int:
             total = total + args.probe_weight * losses.probe / losses.pictures
         if losses.pictures and args.reader_weight:
             total = total + args.reader_weight * losses.reader / losses.pictures
+        if losses.pictures and args.colour_weight:
+            total = total + args.colour_weight * losses.colours / losses.pictures
         total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -297,7 +323,8 @@ def main() -> int:
             now = time.time()
             print(f"step {step}: loss {window['answer'] / window['tokens']:.4f},"
                   f" probe {window['probe'] / max(1, window['pictures']):.3f},"
-                  f" reader {window['reader'] / max(1, window['pictures']):.3f}, feature penalty {window['penalty'] / 25:.3f},"
+                  f" reader {window['reader'] / max(1, window['pictures']):.3f},"
+                  f" colours {window['colours'] / max(1, window['pictures']):.3f}, feature penalty {window['penalty'] / 25:.3f},"
                   f" lr {learning_rate(step, args.lr, args.steps):.2e}, {(now - window_start) / 25:.2f} s/step", flush=True)
             window = dict.fromkeys(window, 0)
             window_start = now

@@ -94,7 +94,8 @@ def patch_labels(case: tasks.Case) -> list[list[int]]:
 
 def encode(encoder, frames: torch.Tensor):
     """Frames [pictures, 3, 256, 256], all real -> (patch states [pictures, 256, vision width], image features
-    [pictures, 64, text width], the line reader's reading): what the encoder computes, with the states on the way."""
+    [pictures, 64, text width], the line reader's reading, the colour namer's naming): what the encoder computes,
+    with the states on the way."""
     mask = torch.ones(1, frames.shape[0], frames.shape[2], frames.shape[3], dtype=torch.bool, device=frames.device)
     return encoder.read(frames[None], mask)
 

@@ -12,6 +12,7 @@ import dev.kestrel.inference.EngineOptions;
 import dev.kestrel.inference.LanguageModel;
 import dev.kestrel.inference.model.ModelFolder;
 import dev.kestrel.inference.model.Variant;
+import dev.kestrel.inference.runtime.CompiledGraphs;
 import dev.kestrel.inference.runtime.DeviceKind;
 import dev.kestrel.inference.runtime.Devices;
 import java.io.IOException;
@@ -295,7 +296,7 @@ public final class ModelLibrary {
         }
     }
 
-    /** Removes an installed model, or what an unfinished pull left. */
+    /** Removes an installed model, or what an unfinished pull left, and the graphs compiled from it for an accelerator. */
     public void remove(String name) {
         mustBeAName(name);
         Path target = paths.models().resolve(name);
@@ -305,6 +306,7 @@ public final class ModelLibrary {
         }
         deleteTree(target);
         deleteTree(incoming);
+        CompiledGraphs.forget(paths.compiledGraphs(), target);
     }
 
     /**

@@ -49,7 +49,7 @@ class ModelLibraryTest {
     }
 
     @Test
-    void aPulledModelHasItsConfigsAndTheVariantForTheDeviceIsInstalledWholeAndChecksOut() {
+    void aPulledModelHasItsConfigsAndTheVariantForTheDeviceIsInstalledWholeAndChecksOut() throws IOException {
         hub.pageSize = 3; // the file list comes in pages
         long announced = library().downloadSize(FakeHub.REPO);
         assertThat(paths.models()).as("asking the size fetches nothing").doesNotExist();
@@ -79,8 +79,15 @@ class ModelLibraryTest {
         writeByte(folder.resolve("onnx/model_q4.onnx"));
         assertThat(library().verify("tiny-qwen3")).singleElement().asString().isEqualTo(
                 "onnx/model_q4.onnx does not match its checksum (sha256:" + sha256(QWEN3.resolve("onnx/model_q4.onnx")) + ")");
+        // An NPU's compiled graphs of this model (as CompiledGraphs names their source), and another model's.
+        Path compiled = Files.createDirectories(paths.compiledGraphs().resolve("QNNExecutionProvider/model_q4-0123456789abcdef"));
+        Files.writeString(compiled.resolve("source.txt"), folder.resolve("onnx/model_q4.onnx").toAbsolutePath() + "\n");
+        Path others = Files.createDirectories(paths.compiledGraphs().resolve("QNNExecutionProvider/model_q4-fedcba9876543210"));
+        Files.writeString(others.resolve("source.txt"), paths.models().resolve("other/onnx/model_q4.onnx").toAbsolutePath() + "\n");
         library().remove("tiny-qwen3");
         assertThat(folder).doesNotExist();
+        assertThat(compiled).as("its compiled graphs go with it").doesNotExist();
+        assertThat(others).isDirectory();
         assertThatThrownBy(() -> library().remove("tiny-qwen3")).hasMessage("no model named tiny-qwen3 is installed (none is)");
     }
 
@@ -100,7 +107,12 @@ class ModelLibraryTest {
     void aDroppedConnectionIsContinuedWithARangeRequest() {
         hub.dropAfter.put("onnx/model_q4.onnx", 20_000);
         library().pull(FakeHub.REPO, List.of(Variant.Q4), (done, total) -> {}, new AtomicBoolean());
-        assertThat(hub.requests).contains("/" + FakeHub.REPO + "/resolve/main/onnx/model_q4.onnx bytes=20000-");
+        // It continues from what it kept: up to the 20,000 bytes sent, less what the client had not yet taken in
+        // when the connection dropped (seen: 14,833 on a busy machine).
+        String range = "/" + FakeHub.REPO + "/resolve/main/onnx/model_q4.onnx bytes=";
+        assertThat(hub.requests).filteredOn(r -> r.startsWith(range)).singleElement()
+                .extracting(r -> Integer.parseInt(r.substring(range.length(), r.length() - 1)))
+                .satisfies(from -> assertThat(from).isBetween(1, 20_000));
         assertThat(paths.models().resolve("tiny-qwen3/onnx/model_q4.onnx")).hasSameBinaryContentAs(QWEN3.resolve("onnx/model_q4.onnx"));
     }
 

@@ -30,13 +30,16 @@ import java.util.stream.Stream;
  * device or runtime compiles afresh. The folder holds {@code model.onnx} when the provider compiled
  * the graph, or {@value #NOTHING} (with the provider's words) when it compiles nothing, as the CPU and
  * most GPU providers do, so that is not tried again. A graph is compiled into a folder of its own
- * and renamed into place whole; a compiled graph that no longer loads is discarded.
+ * and renamed into place whole; a compiled graph that no longer loads is discarded. Each folder also
+ * names its graph in {@value #SOURCE}, so {@link #forget} can drop a removed model's graphs.
  */
 public final class CompiledGraphs {
 
     /** The marker file of a graph that the provider does not compile. */
     static final String NOTHING = "nothing-compiled.txt";
     static final String MODEL = "model.onnx";
+    /** The file in each entry that names the graph it was made from, so that removing a model can drop its entries. */
+    static final String SOURCE = "source.txt";
 
     private static final System.Logger LOG = System.getLogger(CompiledGraphs.class.getName());
 
@@ -65,6 +68,7 @@ public final class CompiledGraphs {
         try {
             deleteTree(building);
             Files.createDirectories(building);
+            Files.writeString(building.resolve(SOURCE), graph.toAbsolutePath().normalize() + "\n", StandardCharsets.UTF_8);
             try (OrtModelCompilationOptions compile = OrtModelCompilationOptions.createFromSessionOptions(environment, options)) {
                 compile.setInputModelPath(graph.toString());
                 compile.setOutputModelPath(building.resolve(MODEL).toString());
@@ -88,6 +92,29 @@ public final class CompiledGraphs {
         } finally {
             deleteTree(building);
         }
+    }
+
+    /**
+     * Drops the entries under {@code root} made from graphs inside {@code modelFolder} (a model being
+     * removed); returns how many. Entries that do not name their graph are left alone.
+     */
+    public static int forget(Path root, Path modelFolder) {
+        Path model = modelFolder.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int dropped = 0;
+        try (Stream<Path> sources = Files.find(root, 3, (p, a) -> a.isRegularFile() && p.getFileName().toString().equals(SOURCE))) {
+            for (Path source : sources.toList()) {
+                if (Path.of(Files.readString(source, StandardCharsets.UTF_8).strip()).startsWith(model)) {
+                    deleteTree(source.getParent());
+                    dropped++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot drop the compiled graphs of " + model + " from " + root + ": " + e);
+        }
+        return dropped;
     }
 
     /** Drops a compiled graph that would not load, so that the next start compiles it again. */

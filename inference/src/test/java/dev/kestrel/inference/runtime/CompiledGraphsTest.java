@@ -56,12 +56,12 @@ class CompiledGraphsTest {
         Path graph = graph(models);
         Devices.Plan plan = cpuDevice(cache);
         opens(graph, plan);
-        assertThat(entries()).singleElement().satisfies(p -> {
-            assertThat(p.getFileName().toString()).isEqualTo(CompiledGraphs.NOTHING);
+        assertThat(entries()).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(CompiledGraphs.NOTHING, CompiledGraphs.SOURCE);
+        assertThat(entries()).allSatisfy(p -> {
             assertThat(p.getParent().getParent().toString()).isEqualTo(OrtRuntime.CPU_PROVIDER);
             assertThat(p.getParent().getFileName().toString()).startsWith("model-");
         });
-        Path marker = cache.resolve(entries().get(0));
+        Path marker = cache.resolve(entries().stream().filter(p -> p.endsWith(CompiledGraphs.NOTHING)).findFirst().orElseThrow());
         assertThat(marker).content().startsWith("CPUExecutionProvider compiled nothing of " + graph);
 
         Files.writeString(marker, "asked before\n");
@@ -70,7 +70,25 @@ class CompiledGraphsTest {
 
         Files.setLastModifiedTime(graph, FileTime.fromMillis(Files.getLastModifiedTime(graph).toMillis() + 60_000));
         opens(graph, plan);
-        assertThat(entries()).as("a changed model file is compiled afresh").hasSize(2);
+        assertThat(entries()).as("a changed model file is compiled afresh").hasSize(4);
+    }
+
+    @Test
+    void forgettingAModelDropsItsEntriesAndNoOtherModels(@TempDir Path models) throws Exception {
+        Path kept = graph(Files.createDirectories(models.resolve("kept")));
+        Path removed = graph(Files.createDirectories(models.resolve("removed")));
+        Devices.Plan plan = cpuDevice(cache);
+        opens(kept, plan);
+        opens(removed, plan);
+        Path keptEntry = CompiledGraphs.entry(cache, kept, plan, OrtRuntime.environment().getVersion());
+        Path removedEntry = CompiledGraphs.entry(cache, removed, plan, OrtRuntime.environment().getVersion());
+        assertThat(removedEntry.resolve(CompiledGraphs.SOURCE)).hasContent(removed.toAbsolutePath().toString());
+
+        assertThat(CompiledGraphs.forget(cache, models.resolve("removed"))).isEqualTo(1);
+        assertThat(removedEntry).doesNotExist();
+        assertThat(keptEntry).isDirectory();
+        assertThat(CompiledGraphs.forget(cache, models.resolve("removed"))).isZero();
+        assertThat(CompiledGraphs.forget(models.resolve("no-cache-yet"), models.resolve("kept"))).isZero();
     }
 
     @Test
