@@ -86,7 +86,6 @@ class KestrelWindowImageTest extends WindowTest {
         assertThat(robot.lookup(".message-picture").queryAllAs(ImageView.class)).hasSize(1);
         assertThat(window.chat().attachments()).isEmpty();
         assertThat(robot.lookup("#attachment-notice").queryAs(Label.class).isVisible()).isFalse();
-        robot.interact(() -> Screenshots.save(messages.getScene(), "image-question"));
 
         // The bundled demo model from the picker: the conversation continues on it, and it sees too.
         ComboBox<ModelChoice> picker = robot.lookup("#model-picker").queryComboBox();
@@ -98,9 +97,15 @@ class KestrelWindowImageTest extends WindowTest {
         assertThat(window.chat().canSeeProperty().get()).isTrue();
         assertThat(window.chat().messages()).hasSize(2);
 
-        // In a new chat, a picture drawn as its tasks draw them: the demo model counts the shapes.
+        // In a new chat, the first-run view: what to try with the demo model.
         robot.clickOn("#new-chat");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages.getItems().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#samples .button").queryAllAs(javafx.scene.control.Button.class)).extracting(b -> b.getText())
+                .contains("Drop a picture of shapes, then ask", "Drop a picture of a word, then ask", "Add two numbers, thinking");
+        robot.interact(() -> Screenshots.save(messages.getScene(), "empty"));
+
+        // A picture drawn as its tasks draw them: the demo model counts the shapes.
         robot.interact(() -> assertThat(Drops.drop(robot.lookup("#messages").query(), List.of(DEMO_SHAPES.toFile()))).isTrue());
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.chat().attachments().size() == 1
                 && !window.chat().attachments().getFirst().pictures().isEmpty()
@@ -109,6 +114,30 @@ class KestrelWindowImageTest extends WindowTest {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> messages.getItems().size() == 2
                 && messages.getItems().get(1).footerProperty().get().contains("tokens"));
         assertThat(messages.getItems().get(1).text()).isEqualTo(DEMO_SHAPES_COUNT);
+        robot.interact(() -> Screenshots.save(messages.getScene(), "image-question"));
+
+        // And, in a chat of its own (the demo model knows single questions only), it thinks: the column-by-column
+        // scratchpad, folded away when the answer starts, opened again.
+        robot.clickOn("#new-chat");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages.getItems().isEmpty());
+        robot.clickOn("#composer").write("What is 457 + 385?").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> messages.getItems().size() == 2 && !window.chat().replyingProperty().get());
+        MessageItem sum = messages.getItems().get(1);
+        assertThat(sum.text()).isEqualTo("842");
+        assertThat(sum.thinkingProperty().get()).contains("units: 7 + 5 = 12, write 2, carry 1");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(robot.lookup(".thinking-toggle").match(javafx.scene.Node::isVisible).queryAllAs(javafx.scene.control.Button.class)
+                .stream().reduce((a, b) -> b).orElseThrow());
+        assertThat(sum.thinkingOpenProperty().get()).isTrue();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".thinking-text").queryAllAs(Label.class)).filteredOn(Label::isVisible).singleElement()
+                .as("every line of the opened thinking shows, none cut short").satisfies(thought ->
+                        assertThat(thought.getHeight()).isGreaterThanOrEqualTo(thought.prefHeight(thought.getWidth())));
+        ListView<?> sidebar = robot.lookup("#conversations").queryListView();
+        assertThat(sidebar.lookupAll(".scroll-bar").stream().filter(bar -> bar instanceof javafx.scene.control.ScrollBar scroll
+                && scroll.getOrientation() == javafx.geometry.Orientation.HORIZONTAL && scroll.isVisible()))
+                .as("long titles are cut short in the sidebar, not scrolled sideways").isEmpty();
+        robot.interact(() -> Screenshots.save(messages.getScene(), "thinking"));
         robot.interact(() -> window.close());
         try (ChatService reopened = ChatService.openLast(new AppPaths(home), SMOLVLM)) {
             assertThat(reopened.modelName()).isEqualTo("demo");

@@ -84,6 +84,20 @@ final class MessageCell extends ListCell<MessageItem> {
         setPrefWidth(0);
     }
 
+    /**
+     * As tall as the message is. The list cell's own preferred height is the theme's one-line cell size,
+     * so without this a message is only as tall as its contents' minimum: a thinking section opened
+     * after the cell was laid out would show one line of its text and an ellipsis.
+     */
+    @Override
+    protected double computePrefHeight(double width) {
+        if (getGraphic() == null) {
+            return super.computePrefHeight(width);
+        }
+        double inner = width < 0 ? -1 : width - snappedLeftInset() - snappedRightInset();
+        return snappedTopInset() + getGraphic().prefHeight(inner) + snappedBottomInset();
+    }
+
     @Override
     protected void updateItem(MessageItem item, boolean empty) {
         super.updateItem(item, empty);

@@ -18,6 +18,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextInputDialog;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
@@ -160,12 +161,17 @@ public final class SidebarView extends VBox {
 
     /** A heading, or a conversation with its menu. */
     private final class RowCell extends ListCell<SidebarViewModel.Row> {
+        RowCell() {
+            setPrefWidth(0); // a long title ends in an ellipsis (its tooltip has it whole), not in a sideways scroll bar
+        }
+
         @Override
         protected void updateItem(SidebarViewModel.Row row, boolean empty) {
             super.updateItem(row, empty);
             getStyleClass().removeAll("date-heading", "conversation");
             setContextMenu(null);
             setGraphic(null);
+            setTooltip(null);
             if (empty || row == null) {
                 setText(null);
                 return;
@@ -190,6 +196,7 @@ public final class SidebarView extends VBox {
                     MenuItem delete = new MenuItem("Delete");
                     delete.setOnAction(e -> delete(conversation));
                     setContextMenu(new ContextMenu(rename, pin, delete));
+                    setTooltip(new Tooltip(conversation.title()));
                     setAccessibleText(conversation.title() + (conversation.pinned() ? ", pinned" : ""));
                 }
             }
