@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from typing import Callable
 
@@ -32,15 +33,20 @@ def save_atomically(path: str, state: dict) -> None:
 
 class Checkpoints:
     """When a run of run_arguments saves and stops: every --save-every seconds, at its last step, and when --minutes
-    runs out (it saves then, too)."""
+    runs out or the process is asked to end (SIGTERM, as `kill` and a session's end send): it saves then, too."""
 
     def __init__(self, args, save: Callable[[int], None]):
         self.args, self.save = args, save
         self.started = self.saved = time.time()
+        self.asked_to_end = False
+        signal.signal(signal.SIGTERM, self._end)
+
+    def _end(self, signum, frame) -> None:
+        self.asked_to_end = True  # the step under way finishes; after() then saves and stops
 
     def after(self, step: int) -> bool:
         """Called after each step: saves when due; returns whether the run must stop now."""
-        out_of_time = bool(self.args.minutes) and time.time() - self.started > self.args.minutes * 60
+        out_of_time = self.asked_to_end or bool(self.args.minutes) and time.time() - self.started > self.args.minutes * 60
         if time.time() - self.saved > self.args.save_every or out_of_time or step == self.args.steps:
             self.save(step)
             self.saved = time.time()
