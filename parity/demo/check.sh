@@ -2,17 +2,18 @@
 # transformers.js (its SmolVLM classes, local files only) and Kestrel, greedy, on the demo model:
 # the same prompts, images that need no resizing, and the generated tokens must be identical.
 #
-#   parity/demo/check.sh [fp32|q4]      (needs ./mvnw -DskipTests package and `cd parity && npm ci --ignore-scripts`)
+#   parity/demo/check.sh [fp32|q4] [MODEL_FOLDER]   (models/demo by default; needs ./mvnw -DskipTests package and `cd parity && npm ci --ignore-scripts`)
 #
 # Prints one line per case and exits 1 when any case differs.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 decoder="${1:-fp32}"
+model="$(cd "${2:-$root/models/demo}" && pwd)"
 cases="$root/parity/demo/cases.jsonl"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-(cd "$root/parity" && node demo/transformers_js.mjs --model "$root/models/demo" --cases "$cases" --decoder "$decoder") \
+(cd "$root/parity" && node demo/transformers_js.mjs --model "$model" --cases "$cases" --decoder "$decoder") \
   > "$work/transformers_js.jsonl"
 
 # The same cases as one `kestrel ask --batch` file: think_budget null is thinking without a budget, 0 none.
@@ -27,7 +28,7 @@ with open(sys.argv[1]) as f, open(sys.argv[2], "w") as out:
         out.write(json.dumps(request) + "\n")
 PY
 max_tokens="$(python3 -c "import json,sys; print(max(json.loads(l)['max_new_tokens'] for l in open(sys.argv[1])))" "$cases")"
-java -jar "$root/app/target/kestrel.jar" ask --model "$root/models/demo" --variant "$decoder" --greedy \
+java -jar "$root/app/target/kestrel.jar" ask --model "$model" --variant "$decoder" --greedy \
   --max-tokens "$max_tokens" --batch "$work/requests.jsonl" > "$work/kestrel.jsonl"
 
 python3 - "$cases" "$work/transformers_js.jsonl" "$work/kestrel.jsonl" "$decoder" <<'PY'
