@@ -120,8 +120,25 @@ class KestrelWindowImageTest extends WindowTest {
         // scratchpad, folded away when the answer starts, opened again.
         robot.clickOn("#new-chat");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages.getItems().isEmpty());
+        // The picture of a reply streaming with its thinking open is taken on the UI thread, mid-scratchpad.
+        java.util.concurrent.atomic.AtomicReference<String> streamedSoFar = new java.util.concurrent.atomic.AtomicReference<>();
+        javafx.collections.ListChangeListener<MessageItem> whileStreaming = change -> {
+            if (messages.getItems().size() == 2) {
+                MessageItem streaming = messages.getItems().get(1);
+                streaming.thinkingProperty().addListener((obs, old, now) -> {
+                    if (streamedSoFar.get() == null && now.contains("tens:") && streaming.text().isEmpty()
+                            && streaming.thinkingOpenProperty().get()) {
+                        streamedSoFar.set(now);
+                        Screenshots.save(messages.getScene(), "thinking");
+                    }
+                });
+            }
+        };
+        robot.interact(() -> messages.getItems().addListener(whileStreaming));
         robot.clickOn("#composer").write("What is 457 + 385?").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> messages.getItems().size() == 2 && !window.chat().replyingProperty().get());
+        robot.interact(() -> messages.getItems().removeListener(whileStreaming));
+        assertThat(streamedSoFar.get()).as("pictured while the scratchpad was being written").startsWith("units:");
         MessageItem sum = messages.getItems().get(1);
         assertThat(sum.text()).isEqualTo("842");
         assertThat(sum.thinkingProperty().get()).contains("units: 7 + 5 = 12, write 2, carry 1");
@@ -137,7 +154,6 @@ class KestrelWindowImageTest extends WindowTest {
         assertThat(sidebar.lookupAll(".scroll-bar").stream().filter(bar -> bar instanceof javafx.scene.control.ScrollBar scroll
                 && scroll.getOrientation() == javafx.geometry.Orientation.HORIZONTAL && scroll.isVisible()))
                 .as("long titles are cut short in the sidebar, not scrolled sideways").isEmpty();
-        robot.interact(() -> Screenshots.save(messages.getScene(), "thinking"));
         robot.interact(() -> window.close());
         try (ChatService reopened = ChatService.openLast(new AppPaths(home), SMOLVLM)) {
             assertThat(reopened.modelName()).isEqualTo("demo");
