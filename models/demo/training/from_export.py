@@ -59,8 +59,9 @@ def weights(path: str, prefix: str) -> dict[str, torch.Tensor]:
     return out
 
 
-def load(folder: str, vocab_size: int) -> train.Model:
-    """A train.Model with every exported weight of `folder`; raises if one is missing or left over."""
+def load(folder: str, vocab_size: int) -> tuple[train.Model, set[str]]:
+    """A train.Model with every exported weight of `folder`, and those weights' names; raises if one is missing or
+    left over."""
     model = train.Model(vocab_size)
     state = {}
     for file, prefix in PREFIX.items():
@@ -68,7 +69,7 @@ def load(folder: str, vocab_size: int) -> train.Model:
     fresh = model.load(state)
     parts = sorted({name.rsplit(".", 1)[0] for name in fresh})
     print(f"not in the export, so train.py starts them fresh: {', '.join(parts)}")
-    return model
+    return model, set(state)
 
 
 def check(model: train.Model, folder: str) -> None:
@@ -97,13 +98,12 @@ def main() -> int:
     if os.path.exists(last):
         raise SystemExit(f"{last} exists: resume that run instead, or choose another --run")
     seqs = Sequences(demo_model.tokenizer())
-    model = load(args.export, len(seqs.bpe.vocab))
+    model, exported = load(args.export, len(seqs.bpe.vocab))
     with open(os.path.join(args.export, "training.json"), encoding="utf-8") as f:
         trained = json.load(f)
     check(model, args.export)
     print("every weight reads back bit for bit")
     os.makedirs(args.run, exist_ok=True)
-    exported = {name for file, prefix in PREFIX.items() for name in weights(os.path.join(args.export, "onnx", file), prefix)}
     # Only what the export holds: train.py then sees the other parts missing and starts them as it starts new parts.
     weights_only = {name: value for name, value in model.state_dict().items() if name in exported}
     save_atomically(last, {"step": trained["step"], "model": weights_only, "args": trained["args"]})
