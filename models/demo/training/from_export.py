@@ -81,9 +81,10 @@ def check(model: train.Model, folder: str) -> None:
         export_split(model.decoder, tmp)
         for file, prefix in PREFIX.items():
             before, after = weights(os.path.join(folder, "onnx", file), prefix), weights(os.path.join(tmp, file), prefix)
-            odd = {n for n in before.keys() ^ after.keys() if n not in before and not n.startswith(train.FRESH_PARTS)}
-            if odd or not before.keys() <= after.keys():
-                raise ValueError(f"{file}: the weights' names differ after a round trip: {before.keys() ^ after.keys()}")
+            lost = before.keys() - after.keys()
+            new = {n for n in after.keys() - before.keys() if not n.startswith(train.FRESH_PARTS)}
+            if lost or new:
+                raise ValueError(f"{file}: after a round trip, {sorted(lost)} are gone and {sorted(new)} are new")
             for name, value in before.items():
                 if not torch.equal(value, after[name]):
                     raise ValueError(f"{file}: {name} differs after a round trip")

@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 import tasks
+from vision_probe import PATCH_HEADS, PICTURE_HEADS
 
 KINDS = tasks.SHAPES
 COLOURS = list(tasks.PALETTE)
@@ -48,10 +49,7 @@ class ColourNamer(nn.Module):
     def name(self, states: torch.Tensor) -> Naming:
         """states [n, patches, width] -> the naming."""
         kinds, colours = self.patch(states).split([1 + len(KINDS), len(COLOURS)], dim=-1)
-        cover = torch.softmax(kinds, dim=-1)[..., 1:]                                     # [n, patches, KINDS]
-        weight = cover / (cover.sum(1, keepdim=True) + 1e-6)
-        named = torch.matmul(weight.transpose(1, 2), torch.softmax(colours, dim=-1))      # [n, KINDS, COLOURS]
-        return Naming(kinds, colours, named)
+        return pool(kinds, colours)
 
     def forward(self, states: torch.Tensor, features: torch.Tensor) -> tuple[torch.Tensor, Naming]:
         """features [n, tokens, text width] -> the same with kind k's marker and colour added to token first + k."""
@@ -70,11 +68,18 @@ class ColourNamer(nn.Module):
             self.embed.weight[:, c] = embeddings[encode(colour)].mean(0)
 
 
+def pool(kinds: torch.Tensor, colours: torch.Tensor) -> Naming:
+    """Patch logits (kinds [n, patches, 1 + KINDS], colours [n, patches, COLOURS]) -> the naming: each kind's
+    patches, weighted by how surely they show it, average their colour distributions."""
+    cover = torch.softmax(kinds, dim=-1)[..., 1:]                                         # [n, patches, KINDS]
+    weight = cover / (cover.sum(1, keepdim=True) + 1e-6)
+    named = torch.matmul(weight.transpose(1, 2), torch.softmax(colours, dim=-1))          # [n, KINDS, COLOURS]
+    return Naming(kinds, colours, named)
+
+
 def targets(picture: torch.Tensor, patch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """vision_probe's picture labels [n, heads] and patch labels [n, patches, heads] -> (kind per patch, 0: none;
     colour per patch, IGNORE where no shape is; colour per kind, IGNORE unless exactly one such shape is drawn)."""
-    from vision_probe import PATCH_HEADS, PICTURE_HEADS
-
     patch_heads, picture_heads = list(PATCH_HEADS), list(PICTURE_HEADS)
     kind = patch[..., patch_heads.index("shape")]
     colour = patch[..., patch_heads.index("colour")] - 1
