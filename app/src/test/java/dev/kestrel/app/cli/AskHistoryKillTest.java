@@ -6,9 +6,11 @@ import dev.kestrel.app.BundledModels;
 import dev.kestrel.storage.Database;
 import dev.kestrel.storage.Message;
 import dev.kestrel.storage.MessageStatus;
+import dev.kestrel.storage.Role;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,18 +21,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills {@code kestrel ask --db} with SIGKILL at random moments (while starting, while storing the
- * question, while streaming) 50 times into one database. After every kill the file passes SQLite's
+ * question, while streaming) 50 times into one database, and ends it with SIGTERM 12 times into another. After every kill the file passes SQLite's
  * integrity check, every message finished before is there unchanged, and the reply being written
  * is kept as interrupted with the text saved so far.
  */
 class AskHistoryKillTest {
 
     private static final int KILLS = 50;
+    private static final int TERMINATIONS = 12;
 
     @TempDir
     Path dir;
@@ -44,15 +48,9 @@ class AskHistoryKillTest {
         int completed = 0;
         int failedExits = 0;
         for (int run = 0; run < KILLS; run++) {
-            Process process = ask(file, run);
             StringBuilder printed = new StringBuilder();
-            if (run % 3 == 0) {
-                // A moment anywhere from the JVM's start to the end of the answer.
-                drain(process, printed, -1, random.nextInt(3_000));
-            } else {
-                // A moment while the answer streams: after 1 to 300 characters of it.
-                drain(process, printed, 1 + random.nextInt(300), 10_000);
-            }
+            // A moment anywhere from the JVM's start to the end of the answer, or while it streams (1 to 300 characters).
+            Process process = askUntilARandomMoment(file, run, random, printed, 0, 3_000, 300);
             boolean ranToTheEnd = !process.isAlive();
             process.destroyForcibly();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -77,7 +75,7 @@ class AskHistoryKillTest {
                                 .as("saved %s, printed %s", saved, seen).isTrue();
                         interruptedWithText += saved.isEmpty() ? 0 : 1;
                     }
-                    if (m.status() == MessageStatus.COMPLETE && m.role() == dev.kestrel.storage.Role.ASSISTANT
+                    if (m.status() == MessageStatus.COMPLETE && m.role() == Role.ASSISTANT
                             && !finished.containsKey(m.id())) {
                         completed++;
                     }
@@ -99,8 +97,48 @@ class AskHistoryKillTest {
         assertThat(completed).isPositive();
     }
 
+    /**
+     * Ends {@code kestrel ask --db} with SIGTERM (what closing a terminal, {@code kill} or a desktop session's end
+     * send; Ctrl+C takes the same path) at random moments: while the model loads and while the answer streams. Every
+     * time the JVM ends as a terminated process does (143), never by crashing (an ONNX Runtime session still running
+     * while its environment is released, which {@code NativeWork} prevents), and the history keeps the reply cut
+     * where it was.
+     */
+    @Test
+    void sigtermEndsTheProcessCleanlyAndTheHistoryKeepsTheCutReply() throws Exception {
+        Path file = dir.resolve("history.db");
+        Random random = new Random(20261123);
+        int cutMidAnswer = 0;
+        for (int run = 0; run < TERMINATIONS; run++) {
+            StringBuilder printed = new StringBuilder();
+            // While starting and loading, or while streaming (after 1 to 200 characters).
+            Process process = askUntilARandomMoment(file, run, random, printed, 300, 1_800, 200);
+            boolean ended = !process.isAlive();
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(40, TimeUnit.SECONDS)).as("run %d ends", run).isTrue();
+            try (Stream<Path> files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString())).as("no JVM crash log after run %d", run)
+                        .noneMatch(name -> name.startsWith("hs_err"));
+            }
+            String stderr = Files.readString(dir.resolve("stderr-" + run + ".txt"));
+            // 0 when the answer finished before the signal, 143 when the signal ended it.
+            assertThat(process.exitValue()).as("run %d: exit status (stderr: %s)", run, stderr).isEqualTo(ended ? 0 : 143);
+            cutMidAnswer += !ended && !printed.isEmpty() ? 1 : 0;
+        }
+        try (Database db = Database.open(file)) {
+            List<Message> replies = new ArrayList<>();
+            db.conversations().page(false, 0, 1_000).forEach(c -> db.messages().ofConversation(c.id()).stream()
+                    .filter(m -> m.role() == Role.ASSISTANT).forEach(replies::add));
+            assertThat(replies).extracting(Message::status).as("replies: %s", replies.stream().map(m -> m.status() + ":" + m.content().length()).toList())
+                    .doesNotContain(MessageStatus.STREAMING, MessageStatus.FAILED);
+            assertThat(replies).filteredOn(m -> m.status() == MessageStatus.INTERRUPTED).extracting(Message::content)
+                    .as("a reply cut mid-answer keeps its text").anyMatch(text -> !text.isEmpty());
+        }
+        assertThat(cutMidAnswer).as("some runs were ended mid-answer").isPositive();
+    }
+
     /** {@code kestrel ask --db FILE} in a child JVM, writing a long, seeded story (490 tokens, end of text ignored). */
-    static Process ask(Path file, int run) throws IOException {
+    private static Process ask(Path file, int run) throws IOException {
         String launcher = ProcessHandle.current().info().command().orElse("java");
         List<String> command = List.of(launcher, "-cp", System.getProperty("java.class.path"), KestrelCli.class.getName(), "ask",
                 "--home", file.getParent().resolve("home").toString(), "--db", file.toString(),
@@ -110,8 +148,24 @@ class AskHistoryKillTest {
                 .redirectError(file.resolveSibling("stderr-" + run + ".txt").toFile()).start();
     }
 
+    /**
+     * Starts {@link #ask} and reads its answer into {@code printed} until a random moment: in every third run one
+     * from {@code fromMillis} to {@code toMillis} after the start (while the JVM starts, the model loads or the
+     * answer streams), in the others after 1 to {@code streamedCharacters} characters of the answer.
+     */
+    private static Process askUntilARandomMoment(Path file, int run, Random random, StringBuilder printed, int fromMillis, int toMillis,
+            int streamedCharacters) throws Exception {
+        Process process = ask(file, run);
+        if (run % 3 == 0) {
+            drain(process, printed, -1, fromMillis + random.nextInt(toMillis - fromMillis));
+        } else {
+            drain(process, printed, 1 + random.nextInt(streamedCharacters), 10_000);
+        }
+        return process;
+    }
+
     /** Reads the answer into {@code printed} until {@code characters} have come (-1: no limit), the end, or {@code millis}. */
-    static void drain(Process process, StringBuilder printed, int characters, long millis) throws Exception {
+    private static void drain(Process process, StringBuilder printed, int characters, long millis) throws Exception {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         InputStream out = process.getInputStream();
         byte[] buffer = new byte[256];
