@@ -101,3 +101,42 @@ class TrainInitTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TrainScheduleTest(unittest.TestCase):
+
+    def test_a_second_schedule_warms_up_again_from_its_start_and_ends_at_a_tenth(self):
+        import train
+        self.assertAlmostEqual(1e-3 * 0.1, train.learning_rate(4000, 1e-3, 4000))  # the first schedule has ended
+        self.assertAlmostEqual(1e-3 / 150, train.learning_rate(4000, 1e-3, 8000, start=4000))
+        self.assertAlmostEqual(1e-3, train.learning_rate(4150, 1e-3, 8000, start=4000))
+        self.assertAlmostEqual(1e-3 * 0.1, train.learning_rate(8000, 1e-3, 8000, start=4000))
+        self.assertEqual(train.learning_rate(150, 1e-3, 4000), train.learning_rate(4150, 1e-3, 8000, start=4000))
+
+    def test_sqrt_weighting_lets_a_sample_count_the_root_of_its_tokens(self):
+        import train
+        self.assertEqual(1.0, train.token_weight(40, "token"))
+        self.assertAlmostEqual(2.0, 4 * train.token_weight(4, "sqrt"))
+        self.assertAlmostEqual(3.0, 9 * train.token_weight(9, "sqrt"))
+        with self.assertRaises(ValueError):
+            train.token_weight(4, "mean")
+
+    def test_a_mix_names_only_known_tasks(self):
+        import train
+        self.assertEqual({"colour": 0.2, "text": 0.38}, train.parse_mix("colour=0.2, text=0.38"))
+        with self.assertRaisesRegex(ValueError, "unknown task 'colours'"):
+            train.parse_mix("colours=0.2")
+
+    def test_weighted_answer_loss_is_the_token_mean_when_every_sample_has_as_many_tokens(self):
+        import torch
+        import train
+        seqs = demo_model.Sequences(demo_model.tokenizer())
+        vocab = seqs.bpe.vocab
+        model = train.Model(len(vocab)).eval()
+        batch = [train.encode_sample(seqs, tasks.case("addition", 5, i), "off", 0.0) for i in range(2)]
+        batch = [s for s in batch if sum(s.scored) == sum(batch[0].scored)]
+        with torch.no_grad():
+            plain = train.batch_loss(model, batch, vocab[demo_model.PAD], vocab[demo_model.IMAGE], "cpu")
+            rooted = train.batch_loss(model, batch, vocab[demo_model.PAD], vocab[demo_model.IMAGE], "cpu", "sqrt")
+        self.assertAlmostEqual(float(plain.answer / plain.tokens), float(rooted.answer / rooted.tokens), places=5)
+        self.assertAlmostEqual(len(batch) * sum(batch[0].scored) ** 0.5, rooted.tokens, places=4)

@@ -80,6 +80,17 @@ def decoder_weights(state: dict) -> dict:
     return {name[len("decoder."):]: value for name, value in state.items() if name.startswith("decoder.")}
 
 
+def parse_mix(text: str) -> dict[str, float]:
+    """"colour=0.2,text=0.38" as {"colour": 0.2, "text": 0.38}; only WEIGHTS' tasks."""
+    mix = {}
+    for item in text.split(","):
+        task, _, weight = item.partition("=")
+        if task.strip() not in WEIGHTS:
+            raise ValueError(f"--mix: unknown task {task.strip()!r}; the tasks are {', '.join(WEIGHTS)}")
+        mix[task.strip()] = float(weight)
+    return mix
+
+
 def sample(index: int, seed: int = TRAIN_SEED) -> tuple[tasks.Case, str, float]:
     """The index-th training sample: its case, its thinking mode and where a budget cuts the scratchpad."""
     rng = random.Random(f"sample/{seed}/{index}")
@@ -130,8 +141,8 @@ def encode_sample(seqs: Sequences, case: tasks.Case, mode: str, cut: float) -> S
 
 @dataclasses.dataclass
 class Losses:
-    answer: torch.Tensor     # summed cross-entropy over the scored tokens
-    tokens: int              # scored tokens
+    answer: torch.Tensor     # summed cross-entropy over the scored tokens, each times its sample's token weight
+    tokens: float            # the scored tokens' summed weights
     penalty: torch.Tensor    # Model.feature_penalty, averaged over image tokens
     probe: torch.Tensor      # the vision probe's summed cross-entropy
     reader: torch.Tensor     # the line reader's summed loss (reading.loss)
@@ -139,23 +150,36 @@ class Losses:
     pictures: int
 
 
-def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, device) -> Losses:
+def token_weight(scored_tokens: int, weighting: str) -> float:
+    """The weight of each scored token of a sample. "token": all tokens count the same, so a 40-token scratchpad
+    outweighs a one-word answer forty to one. "sqrt": 1/sqrt(the sample's scored tokens), so a sample counts
+    sqrt(n): the one-word colour answer is no longer drowned out by the batch's scratchpads."""
+    if weighting == "token":
+        return 1.0
+    if weighting == "sqrt":
+        return 1.0 / math.sqrt(max(1, scored_tokens))
+    raise ValueError(f"unknown answer weighting {weighting!r}")
+
+
+def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, device, weighting: str = "token") -> Losses:
     """The losses of a batch, computed in length groups to spare the padding."""
     zero = torch.zeros((), device=device)
-    losses = Losses(zero, 0, zero, zero, zero, zero, 0)
+    losses = Losses(zero, 0.0, zero, zero, zero, zero, 0)
     for group in length_groups([len(s.ids) for s in batch], 1.25):
         group = [batch[i] for i in group]
         width = max(len(s.ids) for s in group)
         rows = torch.full((len(group), width), pad, dtype=torch.long)
         targets = torch.full((len(group), width), -100, dtype=torch.long)
+        weights = torch.zeros((len(group), width))
         for r, s in enumerate(group):
             rows[r, : len(s.ids)] = torch.tensor(s.ids)
             want = torch.tensor(s.ids[1:])
             keep = torch.tensor(s.scored[1:])
             targets[r, : len(s.ids) - 1] = torch.where(keep, want, torch.full_like(want, -100))
+            weights[r, : len(s.ids) - 1] = keep * token_weight(int(keep.sum()), weighting)
         pictures = [s for s in group if s.frames is not None]
         frames = torch.cat([s.frames for s in pictures]).to(device) if pictures else None
-        rows, targets = rows.to(device), targets.to(device)
+        rows, targets, weights = rows.to(device), targets.to(device), weights.to(device)
         features = None
         if pictures:
             patches, features, read, named = encode(model.encoder, frames)
@@ -175,14 +199,17 @@ def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, devic
         positions = torch.arange(width, device=device)[None].expand(len(group), width)
         past = [p.to(device) for p in model.decoder.empty_past(len(group))]
         logits, *_ = model.decoder.forward_embeds(x, mask, positions, *past)
-        losses.answer = losses.answer + torch.nn.functional.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100, reduction="sum")
-        losses.tokens += int((targets != -100).sum())
+        per_token = torch.nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100, reduction="none")
+        losses.answer = losses.answer + (per_token * weights.reshape(-1)).sum()
+        losses.tokens += float(weights.sum())
     losses.penalty = losses.penalty / max(1, sum(s.ids.count(image_id) for s in batch))
     return losses
 
 
-def learning_rate(step: int, peak: float, total: int, warmup: int = 150) -> float:
+def learning_rate(step: int, peak: float, total: int, warmup: int = 150, start: int = 0) -> float:
+    """Linear warm-up, then a cosine down to a tenth of the peak at `total`; the schedule begins at step `start`."""
+    step, total = step - start, total - start
     if step < warmup:
         return peak * (step + 1) / warmup
     progress = min(1.0, (step - warmup) / max(1, total - warmup))
@@ -249,7 +276,17 @@ def main() -> int:
                         help="weight of the colour namer's loss per picture (naming.py); 0: off")
     parser.add_argument("--slots-from-tokens", action="store_true",
                         help="set the line reader's slot embeddings to the decoder's embeddings of the characters first")
+    parser.add_argument("--schedule-from", type=int, default=0, metavar="STEP",
+                        help="the learning-rate schedule (warm-up, cosine) begins at this step: a second schedule "
+                             "on a run whose first one has ended; give it again when that run resumes")
+    parser.add_argument("--answer-weighting", choices=("token", "sqrt"), default="token",
+                        help="token: every scored answer token counts the same; sqrt: each token of a sample counts "
+                             "1/sqrt(the sample's scored tokens), so short answers are not drowned out by scratchpads")
+    parser.add_argument("--mix", metavar="TASK=WEIGHT,...",
+                        help="how often each task is drawn, instead of WEIGHTS (tasks left out keep their weight)")
     args = parser.parse_args()
+    if args.mix:
+        WEIGHTS.update(parse_mix(args.mix))
     if args.tasks:
         for task in set(WEIGHTS) - set(args.tasks.split(",")):
             del WEIGHTS[task]
@@ -311,13 +348,13 @@ def main() -> int:
     model.train()
     while step < args.steps:
         batch = [encode_sample(seqs, *sample(step * args.batch + i)) for i in range(args.batch)]
-        rate = learning_rate(step, args.lr, args.steps)
+        rate = learning_rate(step, args.lr, args.steps, start=args.schedule_from)
         if rewarm_from is not None:
             rate *= min(1.0, (step - rewarm_from + 1) / REWARM)
         for group in optimizer.param_groups:
             group["lr"] = rate * group.get("scale", 1.0)
         optimizer.zero_grad()
-        losses = batch_loss(model, batch, pad, image_id, device)
+        losses = batch_loss(model, batch, pad, image_id, device, args.answer_weighting)
         total = losses.answer / losses.tokens + PENALTY * losses.penalty
         if losses.pictures and args.probe_weight:
             total = total + args.probe_weight * losses.probe / losses.pictures
@@ -331,14 +368,14 @@ def main() -> int:
         step += 1
         for key in window:
             value = getattr(losses, key)
-            window[key] += value if isinstance(value, int) else value.item()
+            window[key] += value if isinstance(value, (int, float)) else value.item()
         if step % 25 == 0:
             now = time.time()
             print(f"step {step}: loss {window['answer'] / window['tokens']:.4f},"
                   f" probe {window['probe'] / max(1, window['pictures']):.3f},"
                   f" reader {window['reader'] / max(1, window['pictures']):.3f},"
                   f" colours {window['colours'] / max(1, window['pictures']):.3f}, feature penalty {window['penalty'] / 25:.3f},"
-                  f" lr {learning_rate(step, args.lr, args.steps):.2e}, {(now - window_start) / 25:.2f} s/step", flush=True)
+                  f" lr {rate:.2e}, {(now - window_start) / 25:.2f} s/step", flush=True)
             window = dict.fromkeys(window, 0)
             window_start = now
         if args.eval_every and step % args.eval_every == 0:
