@@ -140,3 +140,22 @@ class TrainScheduleTest(unittest.TestCase):
             rooted = train.batch_loss(model, batch, vocab[demo_model.PAD], vocab[demo_model.IMAGE], "cpu", "sqrt")
         self.assertAlmostEqual(float(plain.answer / plain.tokens), float(rooted.answer / rooted.tokens), places=5)
         self.assertAlmostEqual(len(batch) * sum(batch[0].scored) ** 0.5, rooted.tokens, places=4)
+
+    def test_hidden_patches_leave_the_readers_and_namers_tokens_and_other_pictures_alone(self):
+        import torch
+        import train
+        features = torch.ones(2, 64, 4)
+        shown = train.hidden_patches(features, [True, False], 9)
+        self.assertTrue(torch.equal(features[:, :9], shown[:, :9]))
+        self.assertEqual(0.0, float(shown[0, 9:].abs().sum()))
+        self.assertTrue(torch.equal(features[1], shown[1]))
+
+    def test_only_colour_questions_are_hidden_and_only_at_the_share_asked(self):
+        import train
+        seqs = demo_model.Sequences(demo_model.tokenizer())
+        colour = train.colour_case(1, 3)
+        counting = next(c for c in (tasks.case("shapes", 1, i) for i in range(50)) if not c.question.startswith("What color"))
+        self.assertTrue(train.encode_sample(seqs, colour, "off", 0.2, hide_share=0.5).hide_patches)
+        self.assertFalse(train.encode_sample(seqs, colour, "off", 0.7, hide_share=0.5).hide_patches)
+        self.assertFalse(train.encode_sample(seqs, colour, "off", 0.2).hide_patches)
+        self.assertFalse(train.encode_sample(seqs, counting, "off", 0.2, hide_share=1.0).hide_patches)
