@@ -1,0 +1,122 @@
+"""Where a checkpoint's colour and text answers go wrong: the encoder's part (the colour namer, the line reader) or
+the decoder's. PyTorch greedy replies on validation cases (seed 777), as train.py's validation gives them.
+
+    /usr/bin/python3 diagnose.py colours checkpoints/RUN/last.pt --count 200
+    /usr/bin/python3 diagnose.py reading checkpoints/RUN/last.pt --count 200 --replies 60
+
+colours: how often the namer's token for the asked-about kind holds the right colour; how the decoder's answers
+split into right, another shape's colour and no shape's colour, per number of shapes; and the decoder's accuracy
+when it sees only the reader's and namer's tokens (train.hidden_patches), and when the namer's colours are moved
+one kind along (does the decoder follow the namer's tokens at all?).
+reading: how often the reader's slots spell the whole word, its characters' accuracy, and how often the decoder
+is right and says what the reader spelled.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+from contextlib import contextmanager
+
+import torch
+
+import demo_model
+import naming
+import reading
+import tasks
+import train
+import vision_probe
+from demo_model import VISION, Sequences
+
+
+def load(path: str) -> tuple[train.Model, Sequences, int]:
+    seqs = Sequences(demo_model.tokenizer())
+    model = train.Model(len(seqs.bpe.vocab))
+    state = torch.load(path, map_location="cpu")
+    model.load(state["model"])
+    return model.eval(), seqs, state["step"]
+
+
+def colour_cases(count: int) -> list[tasks.Case]:
+    cases = (tasks.case("shapes", train.VALIDATION_SEED, i) for i in range(100 * count))
+    return [c for c in cases if c.question.startswith("What color")][:count]
+
+
+def asked_kind(case: tasks.Case) -> str:
+    return case.question.split()[-1].rstrip("?")
+
+
+@contextmanager
+def patched(model: train.Model, hide: bool = False, move: bool = False):
+    """The decoder sees only the reader's and namer's tokens (hide), or the namer's colours one kind along (move)."""
+    encoder = model.encoder
+    features, pool = encoder.features, naming.pool
+    if hide:
+        encoder.features = lambda frames: train.hidden_patches(
+            features(frames), [True] * frames.shape[0], train.naming_end(model))
+    if move:
+        def moved(kinds, colours):
+            named = pool(kinds, colours)
+            return naming.Naming(named.kinds, named.colours, named.named.roll(1, dims=1))
+        naming.pool = moved
+    try:
+        yield
+    finally:
+        encoder.features, naming.pool = features, pool
+
+
+@torch.no_grad()
+def colours(model: train.Model, seqs: Sequences, count: int) -> None:
+    cases = colour_cases(count)
+    split, named_right = collections.Counter(), 0
+    for case in cases:
+        answer = train.reply(model, seqs, case, "off").lower()
+        _, frames = train.prompt_inputs(case, thinking=False)
+        named = vision_probe.encode(model.encoder, frames)[3].named[0, naming.KINDS.index(asked_kind(case))]
+        named_right += naming.COLOURS[int(named.argmax())] == case.answer
+        others = {s.colour for s in case.shapes if s.kind != asked_kind(case)}
+        outcome = "right" if answer == case.answer else "another shape's" if answer in others else "no shape's"
+        split[(len(case.shapes), outcome)] += 1
+    print(f"namer right {named_right}/{len(cases)}; the decoder's answers, by number of shapes:")
+    for shapes in sorted({n for n, _ in split}):
+        print(f"  {shapes}: " + ", ".join(f"{o} {split[(shapes, o)]}" for o in ("right", "another shape's", "no shape's")))
+    for label, options in (("only the reader's and namer's tokens", {"hide": True}),
+                           ("the namer's colours one kind along", {"move": True})):
+        with patched(model, **options):
+            right = sum(train.reply(model, seqs, c, "off").lower() == c.answer for c in cases)
+        print(f"with {label}: right {right}/{len(cases)}")
+
+
+@torch.no_grad()
+def read(model: train.Model, seqs: Sequences, count: int, replies: int) -> None:
+    cases = [tasks.case("text", train.VALIDATION_SEED, i) for i in range(count)]
+    frames = torch.cat([train.prompt_inputs(c, False)[1] for c in cases])
+    result = vision_probe.encode(model.encoder, frames)[2]
+    _, tally = reading.loss(result, *reading.batch_labels(cases, VISION.patches_per_side))
+    print("reader: " + ", ".join(f"{name} {right}/{total}" for name, (right, total) in tally.items()))
+    spelled = reading.spelled(result)
+    answers = [train.reply(model, seqs, c, "off") for c in cases[:replies]]
+    right = sum(a == c.answer for a, c in zip(answers, cases))
+    agree = sum(a == s for a, s in zip(answers, spelled))
+    print(f"decoder right {right}/{len(answers)}, says what the reader spelled {agree}/{len(answers)}")
+    for case, word, answer in list(zip(cases, spelled, answers))[:12]:
+        if not case.answer == word == answer:
+            print(f"  {case.answer}: reader {word}, decoder {answer}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("colours", "reading"))
+    parser.add_argument("checkpoint")
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--replies", type=int, default=60, help="reading: how many of the cases the decoder answers")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    model, seqs, step = load(args.checkpoint)
+    print(f"{args.checkpoint}: step {step}")
+    colours(model, seqs, args.count) if args.what == "colours" else read(model, seqs, args.count, args.replies)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
