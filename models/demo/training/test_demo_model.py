@@ -159,3 +159,17 @@ class TrainScheduleTest(unittest.TestCase):
         self.assertFalse(train.encode_sample(seqs, colour, "off", 0.7, hide_share=0.5).hide_patches)
         self.assertFalse(train.encode_sample(seqs, colour, "off", 0.2).hide_patches)
         self.assertFalse(train.encode_sample(seqs, counting, "off", 0.2, hide_share=1.0).hide_patches)
+
+    def test_a_hidden_colour_question_changes_what_the_decoder_sees_but_not_the_encoders_losses(self):
+        import torch
+        import train
+        seqs = demo_model.Sequences(demo_model.tokenizer())
+        vocab = seqs.bpe.vocab
+        model = train.Model(len(vocab)).eval()
+        case = train.colour_case(1, 3)
+        seen, hidden = (train.encode_sample(seqs, case, "off", 0.2, hide_share=share) for share in (0.0, 0.5))
+        with torch.no_grad():
+            a, b = (train.batch_loss(model, [s], vocab[demo_model.PAD], vocab[demo_model.IMAGE], "cpu") for s in (seen, hidden))
+        self.assertNotAlmostEqual(float(a.answer), float(b.answer), places=4)
+        for name in ("penalty", "probe", "reader", "colours"):
+            self.assertAlmostEqual(float(getattr(a, name)), float(getattr(b, name)), places=5, msg=name)

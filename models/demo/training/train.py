@@ -212,12 +212,12 @@ def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, devic
             colours, _ = naming.loss(named, *naming.targets(picture_targets, patch_targets))
             losses.reader = losses.reader + reader
             losses.colours = losses.colours + colours
-            shown = hidden_patches(features, [s.hide_patches for s in pictures], naming_end(model))
-            features = features.reshape(-1, features.shape[-1])                           # [image tokens, hidden]
-            losses.penalty = losses.penalty + model.feature_penalty(features) * features.shape[0]
+            every = features.reshape(-1, features.shape[-1])                              # [image tokens, hidden]
+            losses.penalty = losses.penalty + model.feature_penalty(every) * every.shape[0]
             losses.probe = losses.probe + probe
             losses.pictures += len(pictures)
-            features = shown.reshape(-1, shown.shape[-1])
+            shown = hidden_patches(features, [s.hide_patches for s in pictures], naming_end(model))
+            features = shown.reshape(every.shape)
         x = splice(model.decoder, rows, features, image_id)
         mask = (rows != pad).long()
         positions = torch.arange(width, device=device)[None].expand(len(group), width)
