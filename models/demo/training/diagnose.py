@@ -38,7 +38,7 @@ def load(path: str) -> tuple[train.Model, Sequences, int]:
 
 def colour_cases(count: int) -> list[tasks.Case]:
     cases = (tasks.case("shapes", train.VALIDATION_SEED, i) for i in range(100 * count))
-    return [c for c in cases if c.question.startswith("What color")][:count]
+    return [c for c in cases if tasks.asks_colour(c)][:count]
 
 
 def asked_kind(case: tasks.Case) -> str:

@@ -38,6 +38,7 @@ INTRODUCTION = ("Hello! I am Kestrel's demo model. Show me a picture of shapes a
                 "think it through digit by digit.")
 TASKS = ("shapes", "text", "addition", "addition-thinking", "greeting")
 PLACES = ("units", "tens", "hundreds", "thousands")
+COLOUR_QUESTION = "What color is the {}?"
 
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom in canvas pixels, right and bottom exclusive
@@ -117,12 +118,17 @@ def shapes_case(rng: random.Random, size: tuple[int, int] | None = None) -> Case
     if kind == "colour":
         shape = rng.choice(singles)
         colour = next(d.colour for d in drawn if d.kind == shape)
-        return Case("shapes", f"What color is the {shape}?", colour, image, shapes=tuple(drawn))
+        return Case("shapes", COLOUR_QUESTION.format(shape), colour, image, shapes=tuple(drawn))
     if kind == "count-shape":
         shape = rng.choice(SHAPES)
         return Case("shapes", f"How many {shape}s are there?", str(sum(1 for d in drawn if d.kind == shape)), image,
                     shapes=tuple(drawn))
     return Case("shapes", "How many shapes are there?", str(len(drawn)), image, shapes=tuple(drawn))
+
+
+def asks_colour(case: Case) -> bool:
+    """Whether a case is a shapes case's colour question (the others ask for a count)."""
+    return case.question.startswith(COLOUR_QUESTION.split("{")[0])
 
 
 def place_boxes(rng: random.Random, width: int, height: int, count: int):

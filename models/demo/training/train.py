@@ -109,7 +109,7 @@ def colour_case(seed: int, index: int) -> tasks.Case:
     """The first of the generator's shapes cases from COLOUR_STREAM + 100 * index on that asks for a colour."""
     for k in range(100):
         case = tasks.case("shapes", seed, COLOUR_STREAM + 100 * index + k)
-        if case.question.startswith("What color"):
+        if tasks.asks_colour(case):
             return case
     raise AssertionError("no colour question in 100 shapes cases")
 
@@ -139,7 +139,7 @@ def encode_sample(seqs: Sequences, case: tasks.Case, mode: str, cut: float, hide
     ids, scored = seqs.build(text, case, mode, cut)
     labels = None if frames is None else (picture_labels(case), patch_labels(case),
                                           reading.labels(case, VISION.patches_per_side))
-    return Sample(ids, scored, frames, labels, case.question.startswith("What color") and cut < hide_share)
+    return Sample(ids, scored, frames, labels, tasks.asks_colour(case) and cut < hide_share)
 
 
 def hidden_patches(features: torch.Tensor, hide: list[bool], first_patch: int) -> torch.Tensor:
@@ -262,7 +262,7 @@ def evaluate(model: Model, seqs: Sequences, count: int, seed: int = VALIDATION_S
         mode = "think" if task == "addition-thinking" else "off"
         for case in (tasks.case(task, seed, i) for i in range(count)):
             right = int(reply(model, seqs, case, mode).lower() == case.answer.lower())
-            for name in [task] + (["colour"] if case.question.startswith("What color") else []):
+            for name in [task] + (["colour"] if tasks.asks_colour(case) else []):
                 tally.setdefault(name, []).append(right)
     model.train()
     return {name: sum(rights) / len(rights) for name, rights in tally.items()}

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills {@code kestrel ask --db} with SIGKILL at random moments (while starting, while storing the
- * question, while streaming) 50 times into one database, and ends it with SIGTERM 12 times into another. After every kill the file passes SQLite's
+ * question, while streaming) 50 times into one database. After every kill the file passes SQLite's
  * integrity check, every message finished before is there unchanged, and the reply being written
- * is kept as interrupted with the text saved so far.
+ * is kept as interrupted with the text saved so far. A second test ends it with SIGTERM 12 times
+ * into another database.
  */
 class AskHistoryKillTest {
 
