@@ -3,6 +3,7 @@ the decoder's. PyTorch greedy replies on validation cases (seed 777), as train.p
 
     /usr/bin/python3 diagnose.py colours checkpoints/RUN/last.pt --count 200
     /usr/bin/python3 diagnose.py reading checkpoints/RUN/last.pt --count 200 --replies 60
+    /usr/bin/python3 diagnose.py attention checkpoints/RUN/last.pt --count 200
 
 colours: how often the namer's token for the asked-about kind holds the right colour; how the decoder's answers
 split into right, another shape's colour and no shape's colour, per number of shapes; and the decoder's accuracy
@@ -10,6 +11,9 @@ when it sees only the reader's and namer's tokens (train.hidden_patches), and wh
 one kind along (does the decoder follow the namer's tokens at all?).
 reading: how often the reader's slots spell the whole word, its characters' accuracy, and how often the decoder
 is right and says what the reader spelled.
+attention: for each decoder layer and head, where the position before a colour answer looks, on the questions
+about pictures with two shapes or more: its mean weight on the namer's token for the asked kind, on the namer's
+other two tokens and on the plain patch tokens (train.Pointing teaches one head the first).
 """
 from __future__ import annotations
 
@@ -41,10 +45,6 @@ def colour_cases(count: int) -> list[tasks.Case]:
     return [c for c in cases if tasks.asks_colour(c)][:count]
 
 
-def asked_kind(case: tasks.Case) -> str:
-    return case.question.split()[-1].rstrip("?")
-
-
 @contextmanager
 def patched(model: train.Model, hide: bool = False, move: bool = False):
     """The decoder sees only the reader's and namer's tokens (hide), or the namer's colours one kind along (move)."""
@@ -71,9 +71,9 @@ def colours(model: train.Model, seqs: Sequences, count: int) -> None:
     for case in cases:
         answer = train.reply(model, seqs, case, "off").lower()
         _, frames = train.prompt_inputs(case, thinking=False)
-        named = vision_probe.encode(model.encoder, frames)[3].named[0, naming.KINDS.index(asked_kind(case))]
+        named = vision_probe.encode(model.encoder, frames)[3].named[0, naming.KINDS.index(tasks.asked_kind(case))]
         named_right += naming.COLOURS[int(named.argmax())] == case.answer
-        others = {s.colour for s in case.shapes if s.kind != asked_kind(case)}
+        others = {s.colour for s in case.shapes if s.kind != tasks.asked_kind(case)}
         outcome = "right" if answer == case.answer else "another shape's" if answer in others else "no shape's"
         split[(len(case.shapes), outcome)] += 1
     print(f"namer right {named_right}/{len(cases)}; the decoder's answers, by number of shapes:")
@@ -103,9 +103,48 @@ def read(model: train.Model, seqs: Sequences, count: int, replies: int) -> None:
             print(f"  {case.answer}: reader {word}, decoder {answer}")
 
 
+@torch.no_grad()
+def attention(model: train.Model, seqs: Sequences, count: int) -> None:
+    cases = [c for c in colour_cases(count) if len(c.shapes) > 1]
+    image_id = seqs.bpe.vocab[demo_model.IMAGE]
+    first, end = model.encoder.colours.first, train.naming_end(model)
+    seen: dict[int, torch.Tensor] = {}
+    hooks = [layer.self_attn.register_forward_hook(
+        lambda attention, inputs, _, i=i: seen.__setitem__(i, attention.weights(*inputs)[0][0]))
+        for i, layer in enumerate(model.decoder.layers)]
+    asked = collections.Counter()
+    others = collections.Counter()
+    patches = collections.Counter()
+    try:
+        for case in cases:
+            sample = train.encode_sample(seqs, case, "off", 1.0)
+            query, kind = sample.pointer
+            rows = torch.tensor([sample.ids[:query + 1]])
+            model.decoder.forward_embeds(model.embed(rows, sample.frames, image_id), torch.ones_like(rows),
+                                         torch.arange(rows.shape[1])[None], *model.decoder.empty_past())
+            image = sample.ids.index(image_id)
+            for layer, weights in seen.items():
+                at = weights[:, query]                                                     # [heads, keys]
+                namer = at[:, image + first:image + end]
+                asked.update({(layer, h): float(namer[h, kind]) for h in range(at.shape[0])})
+                others.update({(layer, h): float(namer[h].sum() - namer[h, kind]) for h in range(at.shape[0])})
+                patches.update({(layer, h): float(at[h, image + end:image + VISION.image_seq_len].sum())
+                                for h in range(at.shape[0])})
+    finally:
+        for hook in hooks:
+            hook.remove()
+    print(f"{len(cases)} questions about pictures with two shapes or more; each head's mean weight on the asked "
+          "kind's namer token / the other namer tokens / the plain patch tokens:")
+    for layer in range(len(model.decoder.layers)):
+        heads = model.decoder.c.num_attention_heads
+        print(f"  layer {layer}: " + "   ".join(
+            f"head {h} {asked[layer, h] / len(cases):.2f}/{others[layer, h] / len(cases):.2f}"
+            f"/{patches[layer, h] / len(cases):.2f}" for h in range(heads)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("colours", "reading"))
+    parser.add_argument("what", choices=("colours", "reading", "attention"))
     parser.add_argument("checkpoint")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--replies", type=int, default=60, help="reading: how many of the cases the decoder answers")
@@ -114,7 +153,12 @@ def main() -> int:
     torch.set_num_threads(args.threads)
     model, seqs, step = load(args.checkpoint)
     print(f"{args.checkpoint}: step {step}")
-    colours(model, seqs, args.count) if args.what == "colours" else read(model, seqs, args.count, args.replies)
+    if args.what == "colours":
+        colours(model, seqs, args.count)
+    elif args.what == "reading":
+        read(model, seqs, args.count, args.replies)
+    else:
+        attention(model, seqs, args.count)
     return 0
 
 

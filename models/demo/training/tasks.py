@@ -131,6 +131,11 @@ def asks_colour(case: Case) -> bool:
     return case.question.startswith(COLOUR_QUESTION.split("{")[0])
 
 
+def asked_kind(case: Case) -> str:
+    """The kind of shape a colour question asks about."""
+    return case.question[len(COLOUR_QUESTION.split("{")[0]):-len(COLOUR_QUESTION.split("}")[1])]
+
+
 def place_boxes(rng: random.Random, width: int, height: int, count: int):
     """`count` square boxes of 16 to 48 pixels that do not overlap, or None when they do not fit."""
     boxes = []

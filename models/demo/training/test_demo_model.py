@@ -1,4 +1,5 @@
 """Checks of the demo model's tokenizer, chat template and training sequences against what Kestrel does."""
+import math
 import os
 import random
 import re
@@ -173,3 +174,73 @@ class TrainScheduleTest(unittest.TestCase):
         self.assertNotAlmostEqual(float(a.answer), float(b.answer), places=4)
         for name in ("penalty", "probe", "reader", "colours"):
             self.assertAlmostEqual(float(getattr(a, name)), float(getattr(b, name)), places=5, msg=name)
+
+
+class PointingTest(unittest.TestCase):
+    """train.Pointing: a decoder head taught to look at the colour namer's token for the asked kind."""
+    seqs = Sequences(demo_model.tokenizer())
+
+    def test_the_asked_kind_is_read_from_the_question(self):
+        for kind in tasks.SHAPES:
+            case = tasks.Case("shapes", tasks.COLOUR_QUESTION.format(kind), "red")
+            self.assertEqual(kind, tasks.asked_kind(case))
+
+    def test_a_colour_questions_pointer_is_the_position_before_its_answer_and_its_kind(self):
+        import naming
+        import train
+        case = train.colour_case(1, 3)
+        answer = self.seqs.bpe.encode(case.answer)
+        for mode in ("off", "think"):
+            sample = train.encode_sample(self.seqs, case, mode, 0.5)
+            query, kind = sample.pointer
+            self.assertEqual(answer + [self.seqs.end], sample.ids[query + 1:])
+            self.assertTrue(sample.scored[query + 1])
+            self.assertEqual(tasks.asked_kind(case), naming.KINDS[kind])
+        counting = next(c for c in (tasks.case("shapes", 1, i) for i in range(50)) if not tasks.asks_colour(c))
+        self.assertIsNone(train.encode_sample(self.seqs, counting, "off", 0.5).pointer)
+        self.assertIsNone(train.encode_sample(self.seqs, tasks.case("text", 1, 0), "off", 0.5).pointer)
+
+    def test_the_loss_is_minus_log_the_heads_weight_on_the_asked_kinds_namer_token(self):
+        import torch
+        import train
+        vocab = self.seqs.bpe.vocab
+        pad, image_id = vocab[demo_model.PAD], vocab[demo_model.IMAGE]
+        torch.manual_seed(3)
+        model = train.Model(len(vocab)).eval()
+        colour = train.encode_sample(self.seqs, train.colour_case(1, 3), "off", 0.5)
+        text = train.encode_sample(self.seqs, tasks.case("text", 1, 0), "off", 0.5)
+        with torch.no_grad():
+            plain = train.batch_loss(model, [colour, text], pad, image_id, "cpu")
+            pointed = train.batch_loss(model, [colour, text], pad, image_id, "cpu", pointing=train.Pointing(2, 1))
+        self.assertEqual(0, plain.pointed)
+        self.assertEqual(1, pointed.pointed)
+        self.assertAlmostEqual(float(plain.answer), float(pointed.answer), places=5)
+        seen = []
+        model.decoder.layers[2].self_attn.register_forward_hook(
+            lambda attention, inputs, _: seen.append(attention.weights(*inputs)[0]))
+        with torch.no_grad():
+            alone = train.batch_loss(model, [colour], pad, image_id, "cpu", pointing=train.Pointing(2, 1))
+        query, kind = colour.pointer
+        key = colour.ids.index(image_id) + model.encoder.colours.first + kind
+        weight = float(seen[0][0, 1, query, key])
+        self.assertAlmostEqual(-math.log(weight), float(alone.pointing), places=4)
+        self.assertAlmostEqual(-math.log(weight), float(pointed.pointing), places=4)
+        self.assertAlmostEqual(weight, alone.on_target, places=5)
+
+    def test_training_on_it_moves_the_heads_weight_to_that_token(self):
+        import torch
+        import train
+        vocab = self.seqs.bpe.vocab
+        torch.manual_seed(4)
+        model = train.Model(len(vocab))
+        batch = [train.encode_sample(self.seqs, train.colour_case(1, i), "off", 0.5) for i in range(2)]
+        optimizer = torch.optim.Adam(model.decoder.parameters(), lr=1e-3)
+        on_target = []
+        for _ in range(6):
+            losses = train.batch_loss(model, batch, vocab[demo_model.PAD], vocab[demo_model.IMAGE], "cpu",
+                                      pointing=train.Pointing(5, 0))
+            on_target.append(losses.on_target / losses.pointed)
+            optimizer.zero_grad()
+            (losses.pointing / losses.pointed).backward()
+            optimizer.step()
+        self.assertGreater(on_target[-1], 2 * on_target[0])

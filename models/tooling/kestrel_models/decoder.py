@@ -87,6 +87,14 @@ class Attention(nn.Module):
             self.k_norm = RmsNorm(c.head_dim, c.rms_norm_eps)
 
     def forward(self, x, cos, sin, mask, past_k, past_v):
+        probs, v, present = self.weights(x, cos, sin, mask, past_k, past_v)
+        b, s, _ = x.shape
+        out = torch.matmul(probs, v).transpose(1, 2).reshape(b, s, -1)
+        return self.o_proj(out), present
+
+    def weights(self, x, cos, sin, mask, past_k, past_v):
+        """forward's first half: (the attention weights [b, heads, s, past+s], the values [b, heads, past+s, d],
+        the present (key, value)); training reads the weights to teach a head where to look."""
         b, s, _ = x.shape
         c = self.c
         q = self.q_proj(x).view(b, s, c.num_attention_heads, c.head_dim)
@@ -108,9 +116,7 @@ class Attention(nn.Module):
         v = v[:, :, None].expand(b, c.num_key_value_heads, groups, t, c.head_dim).reshape(b, -1, t, c.head_dim)
         scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(c.head_dim)               # [b, heads, s, t]
         scores = scores + mask
-        probs = torch.softmax(scores, dim=-1)
-        out = torch.matmul(probs, v).transpose(1, 2).reshape(b, s, -1)
-        return self.o_proj(out), present
+        return torch.softmax(scores, dim=-1), v, present
 
 
 class Mlp(nn.Module):
