@@ -169,9 +169,9 @@ class Losses:
     reader: torch.Tensor     # the line reader's summed loss (reading.loss)
     colours: torch.Tensor    # the colour namer's summed loss (naming.loss)
     pictures: int
-    pointing: torch.Tensor = None  # the pointing head's summed -log weight on the asked kind's namer token
-    pointed: int = 0               # the colour questions it was summed over
-    on_target: float = 0.0         # their summed weight on that token
+    pointing: torch.Tensor   # the pointing head's summed -log weight on the asked kind's namer token (Pointing)
+    pointed: int = 0         # the colour questions it was summed over
+    on_target: float = 0.0   # their summed weight on that token
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,14 +203,14 @@ def naming_end(model: Model) -> int:
 
 
 def pointer_weights(model: Model, rows: torch.Tensor, group: list[Sample], image_id: int, head: int,
-                    attention: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """A layer's attention weights [rows, heads, queries, keys] -> (the pointing head's weight on the asked kind's
-    namer token, for each of the group's colour questions; their rows)."""
-    rows_with = [r for r, s in enumerate(group) if s.pointer is not None]
-    queries = [group[r].pointer[0] for r in rows_with]
+                    attention: torch.Tensor) -> torch.Tensor:
+    """A layer's attention weights [rows, heads, queries, keys] -> the pointing head's weight on the asked kind's
+    namer token, for each of the group's colour questions."""
+    asking = [r for r, s in enumerate(group) if s.pointer is not None]
+    queries = [group[r].pointer[0] for r in asking]
     keys = [int((rows[r] == image_id).nonzero()[0]) + model.encoder.colours.first + group[r].pointer[1]
-            for r in rows_with]
-    return attention[rows_with, head, queries, keys], torch.tensor(rows_with)
+            for r in asking]
+    return attention[asking, head, queries, keys]
 
 
 def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, device, weighting: str = "token",
@@ -264,7 +264,7 @@ def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, devic
             if hook is not None:
                 hook.remove()
         if seen:
-            weight, _ = pointer_weights(model, rows, group, image_id, pointing.head, seen[0])
+            weight = pointer_weights(model, rows, group, image_id, pointing.head, seen[0])
             losses.pointing = losses.pointing - torch.log(weight.clamp_min(1e-6)).sum()
             losses.pointed += len(weight)
             losses.on_target += float(weight.detach().sum())
