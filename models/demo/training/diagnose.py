@@ -6,7 +6,8 @@ the decoder's. PyTorch greedy replies on validation cases (seed 777), as train.p
     /usr/bin/python3 diagnose.py attention checkpoints/RUN/last.pt --count 200
 
 colours: how often the namer's token for the asked-about kind holds the right colour; how the decoder's answers
-split into right, another shape's colour and no shape's colour, per number of shapes; and the decoder's accuracy
+split into right, another shape's colour and no shape's colour, per number of shapes; how many are right per set of
+kinds in the picture (a square beside a triangle was the hard case at joint-5 step 10000); and the decoder's accuracy
 when it sees only the reader's and namer's tokens (train.hidden_patches), and when the namer's colours are moved
 one kind along (does the decoder follow the namer's tokens at all?).
 reading: how often the reader's slots spell the whole word, its characters' accuracy, and how often the decoder
@@ -67,7 +68,7 @@ def patched(model: train.Model, hide: bool = False, move: bool = False):
 @torch.no_grad()
 def colours(model: train.Model, seqs: Sequences, count: int) -> None:
     cases = colour_cases(count)
-    split, named_right = collections.Counter(), 0
+    split, kinds, named_right = collections.Counter(), collections.Counter(), 0
     for case in cases:
         answer = train.reply(model, seqs, case, "off").lower()
         _, frames = train.prompt_inputs(case, thinking=False)
@@ -76,9 +77,13 @@ def colours(model: train.Model, seqs: Sequences, count: int) -> None:
         others = {s.colour for s in case.shapes if s.kind != tasks.asked_kind(case)}
         outcome = "right" if answer == case.answer else "another shape's" if answer in others else "no shape's"
         split[(len(case.shapes), outcome)] += 1
+        kinds[(" and ".join(k for k in naming.KINDS if k in {s.kind for s in case.shapes}), outcome == "right")] += 1
     print(f"namer right {named_right}/{len(cases)}; the decoder's answers, by number of shapes:")
     for shapes in sorted({n for n, _ in split}):
         print(f"  {shapes}: " + ", ".join(f"{o} {split[(shapes, o)]}" for o in ("right", "another shape's", "no shape's")))
+    print("right, by the kinds of shape in the picture:")
+    for present in sorted({k for k, _ in kinds}, key=lambda k: (k.count(" and "), k)):
+        print(f"  {present}: {kinds[(present, True)]}/{kinds[(present, True)] + kinds[(present, False)]}")
     for label, options in (("only the reader's and namer's tokens", {"hide": True}),
                            ("the namer's colours one kind along", {"move": True})):
         with patched(model, **options):

@@ -161,6 +161,18 @@ class TrainScheduleTest(unittest.TestCase):
         self.assertFalse(train.encode_sample(seqs, colour, "off", 0.2).hide_patches)
         self.assertFalse(train.encode_sample(seqs, counting, "off", 0.2, hide_share=1.0).hide_patches)
 
+    def test_crowded_colour_draws_ask_about_pictures_with_every_kind_of_shape_at_the_share_asked(self):
+        import train
+        colour = [i for i in range(300) if train.sample(i)[0] == train.colour_case(train.TRAIN_SEED, i)]
+        self.assertGreater(len(colour), 20)
+        plain = [train.sample(i)[0] for i in colour]
+        crowded = [train.sample(i, crowded=1.0)[0] for i in colour]
+        every = [{s.kind for s in c.shapes} == set(tasks.SHAPES) for c in crowded]
+        self.assertTrue(all(every) and all(tasks.asks_colour(c) for c in crowded))
+        self.assertLess(sum({s.kind for s in c.shapes} == set(tasks.SHAPES) for c in plain), len(plain) / 2)
+        half = sum({s.kind for s in train.sample(i, crowded=0.5)[0].shapes} == set(tasks.SHAPES) for i in colour)
+        self.assertTrue(0.3 * len(colour) < half < 0.8 * len(colour), (half, len(colour)))
+
     def test_a_hidden_colour_question_changes_what_the_decoder_sees_but_not_the_encoders_losses(self):
         import torch
         import train
