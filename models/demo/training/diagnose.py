@@ -4,6 +4,7 @@ the decoder's. PyTorch greedy replies on validation cases (seed 777), as train.p
     /usr/bin/python3 diagnose.py colours checkpoints/RUN/last.pt --count 200
     /usr/bin/python3 diagnose.py reading checkpoints/RUN/last.pt --count 200 --replies 60
     /usr/bin/python3 diagnose.py attention checkpoints/RUN/last.pt --count 200
+    /usr/bin/python3 diagnose.py query checkpoints/RUN/last.pt --count 25
 
 colours: how often the namer's token for the asked-about kind holds the right colour; how the decoder's answers
 split into right, another shape's colour and no shape's colour, per number of shapes; how many are right per set of
@@ -15,11 +16,17 @@ is right and says what the reader spelled.
 attention: for each decoder layer and head, where the position before a colour answer looks, on the questions
 about pictures with two shapes or more: its mean weight on the namer's token for the asked kind, on the namer's
 other two tokens and on the plain patch tokens (train.Pointing teaches one head the first).
+query: whether the pointing head's choice follows the question: for each two kinds, pictures with one shape of
+each are asked about both, and the head's log-ratio of weight on the two kinds' namer tokens is printed for each
+question. A head that follows the question has the sign flip; one that does not gives the same number twice.
 """
 from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
+import itertools
+import statistics
 from contextlib import contextmanager
 
 import torch
@@ -147,9 +154,42 @@ def attention(model: train.Model, seqs: Sequences, count: int) -> None:
             f"/{patches[layer, h] / len(cases):.2f}" for h in range(heads)))
 
 
+@torch.no_grad()
+def query(model: train.Model, seqs: Sequences, count: int) -> None:
+    pointing = train.Pointing()
+    image_id = seqs.bpe.vocab[demo_model.IMAGE]
+    seen = []
+    hook = model.decoder.layers[pointing.layer].self_attn.register_forward_hook(
+        lambda attention, inputs, _: seen.append(attention.weights(*inputs)[0][0, pointing.head]))
+    pool = colour_cases(12 * count)
+    print(f"layer {pointing.layer}, head {pointing.head}: log(weight on the first kind's namer token / on the "
+          "second's), by the kind asked about:")
+    try:
+        for a, b in itertools.combinations(naming.KINDS, 2):
+            pictures = [c for c in pool if [s.kind for s in c.shapes].count(a) == 1
+                        and [s.kind for s in c.shapes].count(b) == 1][:count]
+            ratios = collections.defaultdict(list)
+            for picture in pictures:
+                for asked in (a, b):
+                    colour = next(s.colour for s in picture.shapes if s.kind == asked)
+                    case = dataclasses.replace(picture, question=tasks.COLOUR_QUESTION.format(asked), answer=colour)
+                    sample = train.encode_sample(seqs, case, "off", 1.0)
+                    position, _ = sample.pointer
+                    seen.clear()
+                    rows = torch.tensor([sample.ids[:position + 1]])
+                    model.decoder.forward_embeds(model.embed(rows, sample.frames, image_id), torch.ones_like(rows),
+                                                 torch.arange(rows.shape[1])[None], *model.decoder.empty_past())
+                    namer = seen[0][position, sample.ids.index(image_id) + model.encoder.colours.first:]
+                    ratios[asked].append(float(torch.log(namer[naming.KINDS.index(a)] / namer[naming.KINDS.index(b)])))
+            print(f"  {a} / {b} ({len(pictures)} pictures): asked about the {a} {statistics.mean(ratios[a]):+.2f},"
+                  f" about the {b} {statistics.mean(ratios[b]):+.2f}")
+    finally:
+        hook.remove()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("colours", "reading", "attention"))
+    parser.add_argument("what", choices=("colours", "reading", "attention", "query"))
     parser.add_argument("checkpoint")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--replies", type=int, default=60, help="reading: how many of the cases the decoder answers")
@@ -162,8 +202,10 @@ def main() -> int:
         colours(model, seqs, args.count)
     elif args.what == "reading":
         read(model, seqs, args.count, args.replies)
-    else:
+    elif args.what == "attention":
         attention(model, seqs, args.count)
+    else:
+        query(model, seqs, args.count)
     return 0
 
 

@@ -7,7 +7,8 @@
 Writes `count` fresh cases per task from a generator seed that training never uses (tasks.py),
 answers them with `kestrel ask --greedy --batch` on models/demo, with the fp32 and the q4 decoder,
 then answers the thinking-mode additions again at thinking budgets 0, 8, 16 and 32 tokens. Scoring
-is the spec's: exact match after trimming and lower-casing.
+is the spec's: exact match after trimming and lower-casing. The budget table also gives how often the
+fp32 decoder's sums end in the right two digits (last_two).
 """
 from __future__ import annotations
 
@@ -62,6 +63,12 @@ def kind(answer: dict) -> str:
 KINDS = {"colour": "95%", "counting": "85%", "text": "80%", "addition": "", "addition-thinking": "95%", "greeting": ""}
 
 
+def last_two(got: str, want: str) -> bool:
+    """Whether a sum's last two digits are right: what a scratchpad cut after its tens column already wrote (a
+    three-digit addition's scratchpad is 46 to 85 tokens; a budget of 32 ends it in the tens column)."""
+    return got[-2:] == want[-2:]
+
+
 def percent(right_total: tuple[int, int]) -> str:
     right, total = right_total
     return f"{100 * right / total:.1f}%"
@@ -78,18 +85,21 @@ def main() -> int:
         # A third of the shapes questions ask for a colour: four times the cases give both kinds at least `count`.
         tasks.write_set(folder, args.seed, args.count, counts={"shapes": 4 * args.count})
 
-    results, budgets, seconds = {}, {}, {}
+    results, budgets, low_digits, seconds = {}, {}, {}, {}
     for variant in VARIANTS:
         seconds[variant] = ask(folder, "requests.jsonl", f"replies-{variant}.jsonl", variant)
         results[variant] = tasks.score(folder, f"replies-{variant}.jsonl", "answers.jsonl", kind)
         for budget in BUDGETS:
             if budget is None:
                 budgets[variant, budget] = results[variant]["addition-thinking"]
+                low_digits[variant, budget] = tasks.score(folder, f"replies-{variant}.jsonl", "answers.jsonl", kind,
+                                                          last_two)["addition-thinking"]
                 continue
             requests, answers = with_budget(folder, budget)
             replies = requests.replace(".requests.", f".replies-{variant}.")
             ask(folder, requests, replies, variant)
             budgets[variant, budget] = tasks.score(folder, replies, answers, kind)["addition-thinking"]
+            low_digits[variant, budget] = tasks.score(folder, replies, answers, kind, last_two)["addition-thinking"]
 
     print(f"Seed {args.seed}, {args.count} cases per task, greedy, `kestrel ask --batch`.\n")
     print("| task | cases | goal | fp32 decoder | q4 decoder |")
@@ -97,11 +107,12 @@ def main() -> int:
     for task, goal in KINDS.items():
         print(f"| {task} | {results['fp32'][task][1]} | {goal} | {percent(results['fp32'][task])} |"
               f" {percent(results['q4'][task])} |")
-    print("\n| thinking budget (tokens) | fp32 decoder | q4 decoder |")
-    print("|---|--:|--:|")
+    print("\n| thinking budget (tokens) | fp32 decoder | q4 decoder | fp32: last two digits right |")
+    print("|---|--:|--:|--:|")
     for budget in BUDGETS:
         label = "unlimited" if budget is None else str(budget)
-        print(f"| {label} | {percent(budgets['fp32', budget])} | {percent(budgets['q4', budget])} |")
+        print(f"| {label} | {percent(budgets['fp32', budget])} | {percent(budgets['q4', budget])} |"
+              f" {percent(low_digits['fp32', budget])} |")
     print(f"\nWhole set ({sum(n for _, n in results['fp32'].values())} requests): fp32 {seconds['fp32']:.0f} s, q4 {seconds['q4']:.0f} s.")
     return 0
 

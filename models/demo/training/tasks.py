@@ -212,8 +212,9 @@ def write_set(out: str, seed: int, count: int, tasks=TASKS, counts: dict[str, in
 
 
 def score(folder: str, replies_file: str = "replies.jsonl", answers_file: str = "answers.jsonl",
-          kind=lambda answer: answer["task"]) -> dict[str, tuple[int, int]]:
-    """Exact match after trimming and lower-casing, per kind of answer (by default its task): (right, all)."""
+          kind=lambda answer: answer["task"], match=lambda got, want: got == want) -> dict[str, tuple[int, int]]:
+    """Exact match (or `match`) after trimming and lower-casing, per kind of answer (by default its task):
+    (right, all)."""
     with open(os.path.join(folder, answers_file), encoding="utf-8") as f:
         expected = [json.loads(line) for line in f]
     with open(os.path.join(folder, replies_file), encoding="utf-8") as f:
@@ -222,7 +223,7 @@ def score(folder: str, replies_file: str = "replies.jsonl", answers_file: str = 
         raise SystemExit(f"{len(replies)} replies for {len(expected)} requests")
     results: dict[str, list[int]] = {}
     for want, got in zip(expected, replies):
-        right = "text" in got and got["text"].strip().lower() == want["answer"].strip().lower()
+        right = "text" in got and match(got["text"].strip().lower(), want["answer"].strip().lower())
         tally = results.setdefault(kind(want), [0, 0])
         tally[0] += int(right)
         tally[1] += 1

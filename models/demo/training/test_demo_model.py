@@ -239,6 +239,39 @@ class PointingTest(unittest.TestCase):
         self.assertAlmostEqual(-math.log(weight), float(pointed.pointing), places=4)
         self.assertAlmostEqual(weight, alone.on_target, places=5)
 
+    def test_the_asked_kind_loss_is_the_probes_cross_entropy_on_the_pointing_layers_input_at_the_pointer(self):
+        import torch
+        import train
+        vocab = self.seqs.bpe.vocab
+        torch.manual_seed(5)
+        model = train.Model(len(vocab)).eval()
+        colour = train.encode_sample(self.seqs, train.colour_case(1, 3), "off", 0.5)
+        seen = []
+        model.decoder.layers[2].self_attn.register_forward_hook(lambda attention, inputs, _: seen.append(inputs[0]))
+        with torch.no_grad():
+            losses = train.batch_loss(model, [colour], vocab[demo_model.PAD], vocab[demo_model.IMAGE], "cpu",
+                                      pointing=train.Pointing(2, 1))
+            query, kind = colour.pointer
+            logits = model.asking(seen[0][0, query])
+        self.assertAlmostEqual(float(torch.log_softmax(logits, -1)[kind]), -float(losses.asking), places=5)
+        self.assertEqual(int(logits.argmax() == kind), losses.asked_right)
+
+    def test_a_checkpoint_from_before_the_probe_keeps_its_adam_moments_and_the_probe_starts_without(self):
+        import torch
+        import train
+        model = train.Model(len(self.seqs.bpe.vocab))
+        decoder, encoder = list(model.decoder.parameters()), list(model.encoder.parameters())
+        old = torch.optim.AdamW([{"params": decoder}, {"params": encoder}])
+        for p in decoder + encoder:
+            p.grad = torch.ones_like(p)
+        old.step()
+        new = torch.optim.AdamW([{"params": decoder}, {"params": encoder}, {"params": list(model.asking.parameters())}])
+        new.load_state_dict(train.with_new_groups(old.state_dict(), new))
+        self.assertTrue(torch.equal(old.state[decoder[0]]["exp_avg"], new.state[decoder[0]]["exp_avg"]))
+        self.assertTrue(torch.equal(old.state[encoder[-1]]["exp_avg"], new.state[encoder[-1]]["exp_avg"]))
+        self.assertNotIn(model.asking.weight, new.state)
+        self.assertEqual([model.asking.weight, model.asking.bias], new.param_groups[2]["params"])
+
     def test_training_on_it_moves_the_heads_weight_to_that_token(self):
         import torch
         import train

@@ -60,5 +60,24 @@ class TasksFollowTheSpec(unittest.TestCase):
         self.assertIn("Kestrel's demo model", c.answer)
 
 
+class ScoringFollowsTheSpec(unittest.TestCase):
+
+    def test_replies_are_scored_by_exact_match_after_trimming_and_lower_casing_or_by_a_given_match(self):
+        import json
+        import os
+        import tempfile
+        import evaluate
+        with tempfile.TemporaryDirectory() as folder:
+            answers = [("shapes", "red"), ("addition-thinking", "1602"), ("addition-thinking", "7"),
+                       ("addition-thinking", "905")]
+            replies = [" Red\n", "1502", "7", {"error": "model failed"}]
+            with open(os.path.join(folder, "answers.jsonl"), "w") as f:
+                f.writelines(json.dumps({"task": t, "index": i, "answer": a}) + "\n" for i, (t, a) in enumerate(answers))
+            with open(os.path.join(folder, "replies.jsonl"), "w") as f:
+                f.writelines(json.dumps(r if isinstance(r, dict) else {"text": r}) + "\n" for r in replies)
+            self.assertEqual({"shapes": (1, 1), "addition-thinking": (1, 3)}, tasks.score(folder))
+            self.assertEqual((2, 3), tasks.score(folder, match=evaluate.last_two)["addition-thinking"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -45,7 +45,7 @@ CROWDED_STREAM = 20_000_000  # and the crowded ones' (colour_case) from further 
 DEFAULT_RUN = os.path.join(demo_model.HERE, "checkpoints")
 PENALTY = 0.1  # weight of vision_probe.feature_penalty
 # Parts a checkpoint may lack (it predates them, or comes from the export, which has no probe): they start fresh.
-FRESH_PARTS = ("probe.", "encoder.reader.", "encoder.colours.")
+FRESH_PARTS = ("probe.", "encoder.reader.", "encoder.colours.", "asking.")
 REWARM = 50  # steps over which the learning rate climbs again when a run resumes without optimizer state
 
 
@@ -58,6 +58,9 @@ class Model(torch.nn.Module):
         self.encoder = new_encoder()
         self.decoder = TinyDecoder(demo_model.decoder_config(vocab_size))
         self.probe = VisionProbe()
+        # The asked-kind probe (Pointing): which kind a colour question asks about, read linearly from what the
+        # pointing head's query is made from. Training only, like the vision probe.
+        self.asking = torch.nn.Linear(self.decoder.c.hidden_size, len(naming.KINDS))
 
     def load(self, state: dict) -> list[str]:
         """Loads a checkpoint's weights; those of runs before the probe, the line reader or the colour namer leave
@@ -115,8 +118,8 @@ def colour_case(seed: int, index: int, crowded: bool = False) -> tasks.Case:
     the first from CROWDED_STREAM + 1000 * index on that asks for a colour in a picture holding every kind of shape.
 
     Crowded pictures are the hard ones. At step 10000 of joint-5 every colour the decoder got wrong (13 of 200) was
-    in a picture with a square and a triangle, where the pointing head told those two apart poorly (0.76 and 0.67
-    of its weight on the asked one's namer token, against 0.88 over all colour questions; diagnose.py attention)."""
+    in a picture with a square and a triangle, which the pointing head does not tell apart by the question
+    (Pointing, `diagnose.py query`)."""
     start, tries = (CROWDED_STREAM + 1000 * index, 1000) if crowded else (COLOUR_STREAM + 100 * index, 100)
     for k in range(tries):
         case = tasks.case("shapes", seed, start + k)
@@ -183,6 +186,8 @@ class Losses:
     pointing: torch.Tensor   # the pointing head's summed -log weight on the asked kind's namer token (Pointing)
     pointed: int = 0         # the colour questions it was summed over
     on_target: float = 0.0   # their summed weight on that token
+    asking: torch.Tensor | float = 0.0  # the asked-kind probe's summed cross-entropy on them (Pointing)
+    asked_right: int = 0     # how often it named the asked kind
 
 
 @dataclasses.dataclass(frozen=True)
@@ -192,7 +197,13 @@ class Pointing:
 
     Without it the decoder did not pick the asked kind's token: at step 7000 the one head that read the namer's
     tokens (layer 5, head 0) put 0.40 of its weight on the asked kind's token and 0.56 on the other two
-    (`diagnose.py attention`), and with two or more shapes a fifth of the answers named another shape's colour."""
+    (`diagnose.py attention`), and with two or more shapes a fifth of the answers named another shape's colour.
+
+    The asked-kind probe (Model.asking) reads the kind from the pointing layer's normed input at the same position:
+    the query's source. At step 10000 of joint-5 the head told the circle from the other two (its logit on the
+    asked kind's token 8 to 12 above the other's) but not the square from the triangle: the same 0.32 in favour of
+    the square whether the question named the square or the triangle (`diagnose.py query`). Its cross-entropy, added
+    with --asking-weight, makes the layers below carry the asked kind to that position."""
     layer: int = 5
     head: int = 0
 
@@ -222,6 +233,27 @@ def pointer_weights(model: Model, rows: torch.Tensor, group: list[Sample], image
     keys = [int((rows[r] == image_id).nonzero()[0]) + model.encoder.colours.first + group[r].pointer[1]
             for r in asking]
     return attention[asking, head, queries, keys]
+
+
+def asked_kind_logits(model: Model, group: list[Sample], states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The pointing layer's normed input [rows, positions, hidden] -> (the asked-kind probe's logits at each colour
+    question's pointer position, the kinds asked)."""
+    asking = [r for r, s in enumerate(group) if s.pointer is not None]
+    queries = [group[r].pointer[0] for r in asking]
+    kinds = torch.tensor([group[r].pointer[1] for r in asking], device=states.device)
+    return model.asking(states[asking, queries]), kinds
+
+
+def with_new_groups(saved: dict, optimizer: torch.optim.Optimizer) -> dict:
+    """An optimizer state saved before the optimizer had its last parameter groups (the asked-kind probe's), with
+    those groups added, empty: their Adam moments start at zero, the others' are kept."""
+    groups = list(saved["param_groups"])
+    taken = sum(len(g["params"]) for g in groups)
+    for group in optimizer.param_groups[len(groups):]:
+        groups.append({**{k: v for k, v in group.items() if k != "params"},
+                       "params": list(range(taken, taken + len(group["params"])))})
+        taken += len(group["params"])
+    return {**saved, "param_groups": groups}
 
 
 def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, device, weighting: str = "token",
@@ -268,17 +300,21 @@ def batch_loss(model: Model, batch: list[Sample], pad: int, image_id: int, devic
         hook = None
         if pointing is not None and any(s.pointer is not None for s in group):
             hook = model.decoder.layers[pointing.layer].self_attn.register_forward_hook(
-                lambda attention, inputs, _: seen.append(attention.weights(*inputs)[0]))
+                lambda attention, inputs, _: seen.append((attention.weights(*inputs)[0], inputs[0])))
         try:
             logits, *_ = model.decoder.forward_embeds(x, mask, positions, *past)
         finally:
             if hook is not None:
                 hook.remove()
         if seen:
-            weight = pointer_weights(model, rows, group, image_id, pointing.head, seen[0])
+            attention, states = seen[0]
+            weight = pointer_weights(model, rows, group, image_id, pointing.head, attention)
             losses.pointing = losses.pointing - torch.log(weight.clamp_min(1e-6)).sum()
             losses.pointed += len(weight)
             losses.on_target += float(weight.detach().sum())
+            guess, kinds = asked_kind_logits(model, group, states)
+            losses.asking = losses.asking + torch.nn.functional.cross_entropy(guess, kinds, reduction="sum")
+            losses.asked_right += int((guess.argmax(-1) == kinds).sum())
         per_token = torch.nn.functional.cross_entropy(
             logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100, reduction="none")
         losses.answer = losses.answer + (per_token * weights.reshape(-1)).sum()
@@ -368,11 +404,16 @@ def main() -> int:
     parser.add_argument("--pointing-weight", type=float, default=0.0,
                         help="weight of the pointing loss per colour question (Pointing): a decoder head is taught "
                              "to attend to the colour namer's token for the asked kind; 0: off")
+    parser.add_argument("--asking-weight", type=float, default=0.0,
+                        help="weight of the asked-kind probe's loss per colour question (Pointing); needs "
+                             "--pointing-weight; 0: off")
     parser.add_argument("--crowded-colours", type=float, default=0.0, metavar="SHARE",
                         help="the share of colour draws whose picture holds every kind of shape (colour_case)")
     parser.add_argument("--mix", metavar="TASK=WEIGHT,...",
                         help="how often each task is drawn, instead of WEIGHTS (tasks left out keep their weight)")
     args = parser.parse_args()
+    if args.asking_weight and not args.pointing_weight:
+        parser.error("--asking-weight needs --pointing-weight: the probe reads the pointing layer's input")
     if args.mix:
         WEIGHTS.update(parse_mix(args.mix))
     if args.tasks:
@@ -385,9 +426,10 @@ def main() -> int:
     seqs = Sequences(demo_model.tokenizer())
     pad, image_id = seqs.bpe.vocab[demo_model.PAD], seqs.bpe.vocab[demo_model.IMAGE]
     model = Model(len(seqs.bpe.vocab)).to(device)
-    groups = [{"params": [p for n, p in model.named_parameters() if not n.startswith("encoder.")]},
+    groups = [{"params": [p for n, p in model.named_parameters() if not n.startswith(("encoder.", "asking."))]},
               {"params": [p for n, p in model.named_parameters() if n.startswith("encoder.")],
-               "scale": args.vision_lr_scale}]
+               "scale": args.vision_lr_scale},
+              {"params": list(model.asking.parameters())}]
     optimizer = torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
     os.makedirs(args.run, exist_ok=True)
     last = os.path.join(args.run, "last.pt")
@@ -401,7 +443,7 @@ def main() -> int:
         fresh = model.load(state["model"])
         step = state["step"]
         if "optimizer" in state and not args.evaluate:
-            optimizer.load_state_dict(state["optimizer"])
+            optimizer.load_state_dict(with_new_groups(state["optimizer"], optimizer))
         elif not args.evaluate:  # from_export.py writes none: Adam's first steps would be full-size jolts
             rewarm_from = step
         print(f"resumed at step {step} from {last}" + ("" if rewarm_from is None else ", without optimizer state"))
@@ -433,7 +475,7 @@ def main() -> int:
     checkpoints = Checkpoints(args, lambda at: save(last, at, model, optimizer, args))
     window_start = time.time()
     window = {"answer": 0.0, "tokens": 0, "penalty": 0.0, "probe": 0.0, "reader": 0.0, "colours": 0.0, "pictures": 0,
-              "pointing": 0.0, "pointed": 0, "on_target": 0.0}
+              "pointing": 0.0, "pointed": 0, "on_target": 0.0, "asking": 0.0, "asked_right": 0}
     pointing = Pointing() if args.pointing_weight else None
     model.train()
     while step < args.steps:
@@ -455,6 +497,8 @@ def main() -> int:
             total = total + args.colour_weight * losses.colours / losses.pictures
         if losses.pointed:
             total = total + args.pointing_weight * losses.pointing / losses.pointed
+        if losses.pointed and args.asking_weight:
+            total = total + args.asking_weight * losses.asking / losses.pointed
         total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -470,6 +514,8 @@ def main() -> int:
                   f" colours {window['colours'] / max(1, window['pictures']):.3f}, feature penalty {window['penalty'] / 25:.3f},"
                   + (f" pointing {window['pointing'] / max(1, window['pointed']):.3f}"
                      f" (weight on target {window['on_target'] / max(1, window['pointed']):.2f}),"
+                     f" asked kind {window['asking'] / max(1, window['pointed']):.3f}"
+                     f" (right {window['asked_right'] / max(1, window['pointed']):.2f}),"
                      if pointing else "") +
                   f" lr {rate:.2e}, {(now - window_start) / 25:.2f} s/step", flush=True)
             window = dict.fromkeys(window, 0)
