@@ -115,6 +115,13 @@ def read(model: train.Model, seqs: Sequences, count: int, replies: int) -> None:
             print(f"  {case.answer}: reader {word}, decoder {answer}")
 
 
+def prefix(model: train.Model, sample: train.Sample, position: int, image_id: int) -> None:
+    """Runs the decoder on the sample's tokens up to and including `position` (its hooks see the layers)."""
+    rows = torch.tensor([sample.ids[:position + 1]])
+    model.decoder.forward_embeds(model.embed(rows, sample.frames, image_id), torch.ones_like(rows),
+                                 torch.arange(rows.shape[1])[None], *model.decoder.empty_past())
+
+
 @torch.no_grad()
 def attention(model: train.Model, seqs: Sequences, count: int) -> None:
     cases = [c for c in colour_cases(count) if len(c.shapes) > 1]
@@ -131,9 +138,7 @@ def attention(model: train.Model, seqs: Sequences, count: int) -> None:
         for case in cases:
             sample = train.encode_sample(seqs, case, "off", 1.0)
             query, kind = sample.pointer
-            rows = torch.tensor([sample.ids[:query + 1]])
-            model.decoder.forward_embeds(model.embed(rows, sample.frames, image_id), torch.ones_like(rows),
-                                         torch.arange(rows.shape[1])[None], *model.decoder.empty_past())
+            prefix(model, sample, query, image_id)
             image = sample.ids.index(image_id)
             for layer, weights in seen.items():
                 at = weights[:, query]                                                     # [heads, keys]
@@ -176,9 +181,7 @@ def query(model: train.Model, seqs: Sequences, count: int) -> None:
                     sample = train.encode_sample(seqs, case, "off", 1.0)
                     position, _ = sample.pointer
                     seen.clear()
-                    rows = torch.tensor([sample.ids[:position + 1]])
-                    model.decoder.forward_embeds(model.embed(rows, sample.frames, image_id), torch.ones_like(rows),
-                                                 torch.arange(rows.shape[1])[None], *model.decoder.empty_past())
+                    prefix(model, sample, position, image_id)
                     namer = seen[0][position, sample.ids.index(image_id) + model.encoder.colours.first:]
                     ratios[asked].append(float(torch.log(namer[naming.KINDS.index(a)] / namer[naming.KINDS.index(b)])))
             print(f"  {a} / {b} ({len(pictures)} pictures): asked about the {a} {statistics.mean(ratios[a]):+.2f},"

@@ -224,24 +224,27 @@ def naming_end(model: Model) -> int:
     return model.encoder.colours.first + len(naming.KINDS)
 
 
+def pointed(group: list[Sample]) -> tuple[list[int], list[int], list[int]]:
+    """The group's colour questions: (their rows, the positions before their answers, the kinds they ask about)."""
+    asking = [r for r, s in enumerate(group) if s.pointer is not None]
+    return asking, [group[r].pointer[0] for r in asking], [group[r].pointer[1] for r in asking]
+
+
 def pointer_weights(model: Model, rows: torch.Tensor, group: list[Sample], image_id: int, head: int,
                     attention: torch.Tensor) -> torch.Tensor:
     """A layer's attention weights [rows, heads, queries, keys] -> the pointing head's weight on the asked kind's
     namer token, for each of the group's colour questions."""
-    asking = [r for r, s in enumerate(group) if s.pointer is not None]
-    queries = [group[r].pointer[0] for r in asking]
-    keys = [int((rows[r] == image_id).nonzero()[0]) + model.encoder.colours.first + group[r].pointer[1]
-            for r in asking]
+    asking, queries, kinds = pointed(group)
+    keys = [int((rows[r] == image_id).nonzero()[0]) + model.encoder.colours.first + kind
+            for r, kind in zip(asking, kinds)]
     return attention[asking, head, queries, keys]
 
 
 def asked_kind_logits(model: Model, group: list[Sample], states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """The pointing layer's normed input [rows, positions, hidden] -> (the asked-kind probe's logits at each colour
     question's pointer position, the kinds asked)."""
-    asking = [r for r, s in enumerate(group) if s.pointer is not None]
-    queries = [group[r].pointer[0] for r in asking]
-    kinds = torch.tensor([group[r].pointer[1] for r in asking], device=states.device)
-    return model.asking(states[asking, queries]), kinds
+    asking, queries, kinds = pointed(group)
+    return model.asking(states[asking, queries]), torch.tensor(kinds, device=states.device)
 
 
 def with_new_groups(saved: dict, optimizer: torch.optim.Optimizer) -> dict:
