@@ -90,14 +90,12 @@ def main() -> int:
         seconds[variant] = ask(folder, "requests.jsonl", f"replies-{variant}.jsonl", variant)
         results[variant] = tasks.score(folder, f"replies-{variant}.jsonl", "answers.jsonl", kind)
         for budget in BUDGETS:
-            if budget is None:
-                budgets[variant, budget] = results[variant]["addition-thinking"]
-                low_digits[variant, budget] = tasks.score(folder, f"replies-{variant}.jsonl", "answers.jsonl", kind,
-                                                          last_two)["addition-thinking"]
-                continue
-            requests, answers = with_budget(folder, budget)
-            replies = requests.replace(".requests.", f".replies-{variant}.")
-            ask(folder, requests, replies, variant)
+            if budget is None:  # the whole set's thinking additions are unlimited already
+                replies, answers = f"replies-{variant}.jsonl", "answers.jsonl"
+            else:
+                requests, answers = with_budget(folder, budget)
+                replies = requests.replace(".requests.", f".replies-{variant}.")
+                ask(folder, requests, replies, variant)
             budgets[variant, budget] = tasks.score(folder, replies, answers, kind)["addition-thinking"]
             low_digits[variant, budget] = tasks.score(folder, replies, answers, kind, last_two)["addition-thinking"]
 
